@@ -1,0 +1,12 @@
+"""One router for the whole API; each app registers its viewsets in `<app>/api/urls.py`."""
+
+from rest_framework.routers import DefaultRouter
+
+from contracts.api.urls import register as register_contracts
+from suppliers.api.urls import register as register_suppliers
+
+router = DefaultRouter()
+register_suppliers(router)
+register_contracts(router)
+
+urlpatterns = router.urls
