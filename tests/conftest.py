@@ -1,0 +1,126 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from cmo_portal import roles
+from tests.factories import CmoFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def executive(db):
+    return UserFactory(username="exec", roles=[roles.EXECUTIVE])
+
+
+@pytest.fixture
+def scm(db):
+    return UserFactory(username="scm", roles=[roles.SUPPLY_CHAIN_MANAGER])
+
+
+@pytest.fixture
+def rm(db):
+    return UserFactory(username="rm", roles=[roles.RELATIONSHIP_MANAGER])
+
+
+@pytest.fixture
+def other_rm(db):
+    return UserFactory(username="rm2", roles=[roles.RELATIONSHIP_MANAGER])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="administrator", roles=[roles.ADMINISTRATOR], is_staff=True)
+
+
+@pytest.fixture
+def own_cmo(rm):
+    """A CMO whose relationship manager is `rm`."""
+    return CmoFactory(name="Own Biologics GmbH", relationship_manager=rm)
+
+
+@pytest.fixture
+def foreign_cmo(other_rm):
+    """A CMO managed by another relationship manager."""
+    return CmoFactory(name="Foreign Fill SA", relationship_manager=other_rm)
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` logs the test client in as `user`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_for():
+    from rest_framework.test import APIClient
+
+    def login(user):
+        api = APIClient()
+        api.force_authenticate(user)
+        return api
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker process, consuming the test queue on the real Redis broker and
+    writing to the test database. Tests that use it need `transactional_db`, so that
+    what they write is committed and visible to the worker."""
+    from cmo_portal.celery import app
+
+    with django_db_blocker.unblock():
+        test_db = connection.settings_dict["NAME"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for(test_db),
+        "PYTHONUNBUFFERED": "1",
+    }
+    app.control.purge()
+    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cmo_portal", "worker", "--pool=solo",
+         "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+         "-Q", app.conf.task_default_queue, "-n", f"test-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=0.5) or []
+        if any(f"test-{os.getpid()}@" in name for reply in replies for name in reply):
+            break
+        if worker.poll() is not None:
+            raise RuntimeError(f"Celery worker exited; see {log.name}")
+    else:
+        worker.kill()
+        raise RuntimeError(f"Celery worker did not answer within 30 s; see {log.name}")
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    log.close()
+
+
+def _database_url_for(name: str) -> str:
+    settings_dict = connection.settings_dict
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{name}"
+    user = settings_dict.get("USER") or "postgres"
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else f"{user}@"
+    return f"postgres://{auth}{host}:{port}/{name}"

@@ -1,0 +1,134 @@
+"""factory-boy factories for every record; realistic defaults, valid by construction."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from contracts.models import Contract, Obligation
+from suppliers.models import Audit, AuditFinding, Capa, Cmo, Product, Site, SupplyStage
+
+TODAY = datetime.date.today
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+        if create:
+            self.save()
+
+
+class CmoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cmo
+
+    name = factory.Sequence(lambda n: f"Contract Pharma {n} AG")
+    country = "Germany"
+    status = Cmo.Status.APPROVED
+    annual_spend = Decimal("1500000")
+    sourcing_objective = Cmo.SourcingObjective.CAPACITY
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    cmo = factory.SubFactory(CmoFactory)
+    name = factory.Sequence(lambda n: f"Plant {n}")
+    country = factory.SelfAttribute("cmo.country")
+    qualification_status = Site.Qualification.QUALIFIED
+
+
+class AuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Audit
+
+    site = factory.SubFactory(SiteFactory)
+    audit_date = factory.LazyFunction(lambda: TODAY() - datetime.timedelta(days=200))
+    audit_type = Audit.Type.ROUTINE
+    lead_auditor = "M. Keller"
+    outcome = Audit.Outcome.ACCEPTABLE
+    next_due_date = factory.LazyAttribute(lambda a: a.audit_date + datetime.timedelta(days=730))
+
+
+class AuditFindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditFinding
+
+    audit = factory.SubFactory(AuditFactory)
+    classification = AuditFinding.Classification.MAJOR
+    description = "Environmental monitoring excursions not investigated."
+
+
+class CapaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Capa
+
+    finding = factory.SubFactory(AuditFindingFactory)
+    description = "Retrain staff and revise the EM procedure."
+    owner = "QA lead"
+    due_date = factory.LazyFunction(lambda: TODAY() + datetime.timedelta(days=30))
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    code = factory.Sequence(lambda n: f"PRD-{n:04d}")
+    name = factory.Sequence(lambda n: f"Examplumab {n}")
+    product_type = Product.Type.DRUG_PRODUCT
+    lifecycle_phase = Product.Phase.COMMERCIAL
+    manufacturing_lead_time_days = 90
+    unit_cost = Decimal("120.00")
+    annual_demand = 100_000
+
+
+class SupplyStageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupplyStage
+
+    product = factory.SubFactory(ProductFactory)
+    site = factory.SubFactory(SiteFactory)
+    step = SupplyStage.Step.FILL_FINISH
+    capacity_per_year = 200_000
+    lead_time_days = 30
+    volume_share = Decimal("100")
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    cmo = factory.SubFactory(CmoFactory)
+    contract_type = Contract.Type.QUALITY
+    reference = factory.Sequence(lambda n: f"QA-{n:05d}")
+    title = "Quality agreement"
+    effective_date = factory.LazyFunction(lambda: TODAY() - datetime.timedelta(days=365))
+    expiry_date = factory.LazyFunction(lambda: TODAY() + datetime.timedelta(days=730))
+    signed_on = factory.LazyAttribute(lambda c: c.effective_date)
+    notice_period_days = 90
+
+
+class ObligationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Obligation
+
+    contract = factory.SubFactory(ContractFactory)
+    kind = Obligation.Kind.PRICE_REVIEW
+    description = "Annual price review"
+    due_date = factory.LazyFunction(lambda: TODAY() + datetime.timedelta(days=60))
