@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 # make test: the real services (override by environment).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cmo_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_QUEUE ?= cmo_portal_test
 export TEST_DATABASE_URL TEST_REDIS_URL
 
 .PHONY: run test bench lint format venv chromium clean
@@ -32,7 +33,7 @@ test: $(STAMP) chromium
 	$(BIN)/python bin/check-services "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DEBUG=false SECRET_KEY=test-secret-key-not-for-production SECURE_SSL_REDIRECT=false \
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
-	CELERY_TASK_DEFAULT_QUEUE=cmo_portal_test EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
+	CELERY_TASK_DEFAULT_QUEUE="$(TEST_QUEUE)" EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## chromium: Debian's Chromium for the browser tests (never a downloaded browser build).
