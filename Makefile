@@ -31,7 +31,7 @@ run: $(STAMP)
 ## test: install, check PostgreSQL and Redis, and run the whole suite against them.
 test: $(STAMP) chromium
 	$(BIN)/python bin/check-services "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
-	DEBUG=false SECRET_KEY=test-secret-key-not-for-production SECURE_SSL_REDIRECT=false \
+	DEBUG=false SECRET_KEY=test-secret-key-not-for-production SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
 	CELERY_TASK_DEFAULT_QUEUE="$(TEST_QUEUE)" EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

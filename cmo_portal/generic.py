@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -65,7 +66,7 @@ class ObjectListView(ObjectPermissionMixin, SingleTableMixin, FilterView):
         meta = self.model._meta
         context.update(
             model_meta=meta,
-            title=meta.verbose_name_plural.capitalize(),
+            title=capfirst(meta.verbose_name_plural),
             can_add=self.request.user.has_perm(_perm(self.model, "add")),
             add_url=self.get_add_url(),
             filters_active=any(

@@ -21,6 +21,9 @@ class Env(environ.Env):
     """django-environ, with `NAME_FILE` accepted for every variable (container secrets)
     and the variable's name in the error when a value cannot be parsed."""
 
+    # django-environ reads any bool it does not recognise as False; DEBUG=maybe must fail.
+    BOOLEAN_FALSE_STRINGS = ("false", "off", "n", "no", "0")
+
     def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
         file_var = f"{var}_FILE"
         if file_var in self.ENVIRON and var not in self.ENVIRON:
@@ -29,6 +32,12 @@ class Env(environ.Env):
                 self.ENVIRON[var] = path.read_text().strip()
             except OSError as exc:
                 raise ImproperlyConfigured(f"{file_var}: cannot read {path}: {exc}") from exc
+        if cast is bool and var in self.ENVIRON:
+            raw = self.ENVIRON[var].strip().lower()
+            if raw not in self.BOOLEAN_TRUE_STRINGS + self.BOOLEAN_FALSE_STRINGS:
+                raise ImproperlyConfigured(
+                    f"{var}: invalid value {self.ENVIRON[var]!r} (expected true or false)"
+                )
         try:
             return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
         except (ValueError, TypeError) as exc:
@@ -147,8 +156,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Hashed, compressed names need `collectstatic`; the test suite serves the
+        # source files instead (STATIC_MANIFEST=false).
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if env.bool("STATIC_MANIFEST", default=not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

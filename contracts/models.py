@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -18,6 +18,28 @@ from suppliers.scoping import CmoScopedQuerySet
 
 # A contract is "expiring" from this many days before its expiry date.
 EXPIRING_WINDOW_DAYS = 90
+
+
+class DateMinusDays(models.Func):
+    """`date - n days` in SQL, so that lists can filter and sort on the notice date.
+
+    PostgreSQL subtracts an integer from a date natively; SQLite (the laptop default) has
+    its own date function."""
+
+    output_field = models.DateField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (date_sql, date_params), (days_sql, days_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return f"({date_sql} - {days_sql})", (*date_params, *days_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (date_sql, date_params), (days_sql, days_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return f"date({date_sql}, '-' || {days_sql} || ' days')", (*date_params, *days_params)
 
 
 class ContractQuerySet(CmoScopedQuerySet):
@@ -40,10 +62,7 @@ class ContractQuerySet(CmoScopedQuerySet):
                 default=Value(S.ACTIVE),
                 output_field=models.CharField(),
             ),
-            last_notice_date=ExpressionWrapper(
-                F("expiry_date") - F("notice_period_days") * datetime.timedelta(days=1),
-                output_field=models.DateField(),
-            ),
+            last_notice_date=DateMinusDays("expiry_date", "notice_period_days"),
         )
 
     def in_force(self, today: datetime.date | None = None):

@@ -474,6 +474,11 @@ class SupplyStage(models.Model):
     def __str__(self):
         return f"{self.product.code} · {self.get_step_display()} at {self.site}"
 
+    def save(self, *args, **kwargs):
+        if not self.sequence:
+            self.sequence = self.STEP_ORDER[self.step]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("suppliers:product_detail", args=[self.product_id])
 
@@ -492,11 +497,6 @@ class SupplyStage(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if not self.sequence:
-            self.sequence = self.STEP_ORDER[self.step]
-        super().save(*args, **kwargs)
 
     @property
     def utilisation(self) -> float | None:

@@ -21,8 +21,10 @@ class CmoListView(generic.ObjectListView):
     filterset_class = filters.CmoFilterSet
 
     def get_queryset(self):
-        return Cmo.objects.select_related("relationship_manager").annotate(
-            site_count=Count("sites", distinct=True)
+        return (
+            Cmo.objects.select_related("relationship_manager")
+            .annotate(site_count=Count("sites", distinct=True))
+            .order_by("name")
         )
 
 
@@ -124,7 +126,11 @@ class AuditListView(generic.ObjectListView):
     filterset_class = filters.AuditFilterSet
 
     def get_queryset(self):
-        return Audit.objects.select_related("site__cmo").annotate(finding_count=Count("findings"))
+        return (
+            Audit.objects.select_related("site__cmo")
+            .annotate(finding_count=Count("findings"))
+            .order_by("-audit_date")
+        )
 
 
 class AuditDetailView(generic.ObjectDetailView):
@@ -201,7 +207,9 @@ class ProductListView(generic.ObjectListView):
     filterset_class = filters.ProductFilterSet
 
     def get_queryset(self):
-        return Product.objects.annotate(stage_count=Count("supply_stages", distinct=True))
+        return Product.objects.annotate(stage_count=Count("supply_stages", distinct=True)).order_by(
+            "code"
+        )
 
 
 class ProductDetailView(generic.ObjectDetailView):

@@ -6,6 +6,7 @@ from contracts.api.urls import register as register_contracts
 from suppliers.api.urls import register as register_suppliers
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # one URL per resource: JSON by content negotiation
 register_suppliers(router)
 register_contracts(router)
 
