@@ -32,6 +32,10 @@ class Env(environ.Env):
                 self.ENVIRON[var] = path.read_text().strip()
             except OSError as exc:
                 raise ImproperlyConfigured(f"{file_var}: cannot read {path}: {exc}") from exc
+        if cast is str and var in self.ENVIRON:
+            # Taken as it is: django-environ would read a value starting with "$" (as a
+            # generated SECRET_KEY may) as the name of another variable.
+            return self.ENVIRON[var]
         if cast is bool and var in self.ENVIRON:
             raw = self.ENVIRON[var].strip().lower()
             if raw not in self.BOOLEAN_TRUE_STRINGS + self.BOOLEAN_FALSE_STRINGS:

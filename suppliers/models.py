@@ -491,9 +491,10 @@ class SupplyStage(models.Model):
                 pk=self.pk
             ).aggregate(total=Sum("volume_share"))["total"] or Decimal("0")
             if others + self.volume_share > 100:
+                total = others + self.volume_share
                 errors["volume_share"] = (
-                    f"Other sites already take {others:g} % of this step; "
-                    f"the shares would add up to {others + self.volume_share:g} %, over 100 %."
+                    f"Other sites already take {float(others):g} % of this step; "
+                    f"the shares would add up to {float(total):g} %, over 100 %."
                 )
         if errors:
             raise ValidationError(errors)

@@ -88,12 +88,30 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "PYTHONUNBUFFERED": "1",
     }
     app.control.purge()
-    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    log_path = ROOT / "var" / f"test-worker-{app.conf.task_default_queue}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cmo_portal", "worker", "--pool=solo",
-         "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-         "-Q", app.conf.task_default_queue, "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cmo_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-Q",
+            app.conf.task_default_queue,
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

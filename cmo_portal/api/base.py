@@ -1,6 +1,7 @@
 """Base classes for the API: validation that matches the forms, scoping that matches the
 pages, and the history of every record."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -8,6 +9,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from cmo_portal.history import history_entries
 from suppliers.scoping import attachable
@@ -32,7 +34,10 @@ class PortalModelSerializer(serializers.ModelSerializer):
         if user is not None and user.is_authenticated:
             for field in fields.values():
                 queryset = getattr(field, "queryset", None)
-                if queryset is not None and hasattr(queryset, "cmo_path"):
+                if queryset is None:
+                    continue
+                queryset = queryset.all()  # a manager has no `cmo_path`; its queryset has
+                if hasattr(queryset, "cmo_path"):
                     field.queryset = attachable(queryset, user)
         return fields
 
@@ -53,11 +58,13 @@ class PortalModelSerializer(serializers.ModelSerializer):
             instance.clean()
             instance.validate_constraints()
         except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict
-                if hasattr(exc, "error_dict")
-                else {"non_field_errors": exc.messages}
-            ) from exc
+            errors = (
+                exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+            )
+            non_field = errors.pop(NON_FIELD_ERRORS, None)
+            if non_field:
+                errors[api_settings.NON_FIELD_ERRORS_KEY] = non_field
+            raise ValidationError(errors) from exc
         return attrs
 
     def _pop_reason(self, validated_data):

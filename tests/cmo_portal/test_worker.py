@@ -3,9 +3,14 @@ from django.core.management import call_command
 
 from cmo_portal.tasks import worker_diagnostic
 
+# Committed transactions so the worker sees the data; the serialized rollback restores
+# what migrations installed (roles, capabilities) after the flush.
+worker_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.mark.worker
-def test_a_task_runs_on_a_real_worker_over_redis(celery_worker_process, transactional_db):
+@worker_db
+def test_a_task_runs_on_a_real_worker_over_redis(celery_worker_process):
     result = worker_diagnostic.delay()
     answer = result.get(timeout=30)
     assert answer["database"] is True
