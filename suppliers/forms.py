@@ -148,3 +148,23 @@ class SupplyStageForm(PortalModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sequence"].required = False
         self.fields["site"].queryset = self.fields["site"].queryset.select_related("cmo")
+
+
+class CmoReassignForm(forms.Form):
+    """Hand every CMO of one relationship manager, or a chosen few, to another."""
+
+    cmos = forms.ModelMultipleChoiceField(
+        queryset=Cmo.objects.order_by("name"),
+        label="CMOs",
+        widget=forms.SelectMultiple(attrs={"size": 12, "class": "form-select"}),
+    )
+    relationship_manager = UserChoiceField(
+        queryset=people_in(roles.RELATIONSHIP_MANAGER, roles.ADMINISTRATOR),
+        label="New relationship manager",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(
+        max_length=500,
+        help_text="Kept in the history of every CMO that changes hands.",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )

@@ -1,9 +1,12 @@
+from django.urls import path
+
 from cmo_portal.routes import object_routes
 from suppliers import views as v
 
 app_name = "suppliers"
 
 urlpatterns = [
+    path("cmos/reassign/", v.CmoReassignView.as_view(), name="cmo_reassign"),
     *object_routes(
         "cmos",
         "cmo",

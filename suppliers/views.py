@@ -1,7 +1,12 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Max, Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView
 
 from cmo_portal import generic
-from suppliers import filters, forms, tables
+from suppliers import filters, forms, services, tables
 from suppliers.models import Audit, AuditFinding, Capa, Cmo, Product, Site, SupplyStage
 
 
@@ -17,6 +22,7 @@ def _finding_counts(prefix: str = "findings") -> dict:
 
 class CmoListView(generic.ObjectListView):
     model = Cmo
+    template_name = "suppliers/cmo_list.html"
     table_class = tables.CmoTable
     filterset_class = filters.CmoFilterSet
 
@@ -60,6 +66,33 @@ class CmoDetailView(generic.ObjectDetailView):
             .prefetch_related("obligations"),
             **kwargs,
         )
+
+
+class CmoReassignView(PermissionRequiredMixin, FormView):
+    """Bulk change of relationship manager: a portfolio handed over in one step."""
+
+    permission_required = "suppliers.manage_all_cmos"
+    raise_exception = True
+    form_class = forms.CmoReassignForm
+    template_name = "suppliers/cmo_reassign.html"
+
+    def get_initial(self):
+        return {"cmos": self.request.GET.getlist("cmo")}
+
+    def form_valid(self, form):
+        changed = services.cmos_reassign(
+            [cmo.pk for cmo in form.cleaned_data["cmos"]],
+            relationship_manager=form.cleaned_data["relationship_manager"],
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        manager = form.cleaned_data["relationship_manager"]
+        messages.success(
+            self.request,
+            f"{changed} CMO{'s' if changed != 1 else ''} handed to "
+            f"{manager.get_full_name() or manager.username}.",
+        )
+        return redirect(f"{reverse('suppliers:cmo_list')}?relationship_manager={manager.pk}")
 
 
 class CmoEditView(generic.ObjectEditView):
