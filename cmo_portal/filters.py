@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from cmo_portal.forms import PortalFormMixin
@@ -30,6 +31,8 @@ class PortalFilterSet(django_filters.FilterSet):
         if not getattr(form, "_portal_styled", False):
             PortalFormMixin._style_widgets(form)
             for field in form.fields.values():
+                if isinstance(field.widget, forms.DateInput):
+                    field.widget.input_type = "date"
                 widget = field.widget
                 widget.attrs["class"] = (
                     widget.attrs["class"]

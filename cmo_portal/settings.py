@@ -150,6 +150,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["cmo_portal.formats"]
 
 # --- Static and uploaded files ----------------------------------------------------------
 STATIC_URL = "static/"

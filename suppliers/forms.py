@@ -35,6 +35,7 @@ class CmoForm(PortalModelForm):
             "strategic_sourcing_manager",
             "technical_expert",
             "quality_contact",
+            "review_cadence",
             "notes",
         ]
         field_classes = {

@@ -55,6 +55,16 @@ class Cmo(models.Model):
         CAPACITY = "capacity", "Free internal capacity"
         CAPABILITY = "capability", "Gain a capability"
 
+    class ReviewCadence(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        SEMIANNUAL = "semiannual", "Semiannual"
+
+    class OversightTier(models.TextChoices):
+        INTENSIVE = "intensive", "Intensive"
+        ACTIVE = "active", "Active"
+        MONITOR = "monitor", "Monitor"
+
     ACTIVE_STATUSES = (Status.QUALIFYING, Status.APPROVED, Status.CONDITIONAL)
 
     name = models.CharField(max_length=200)
@@ -97,6 +107,20 @@ class Cmo(models.Model):
     )
     quality_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Written by the risk model in `portfolio` so that the apps below it (the review
+    # scheduler in `kpis`) can read the tier without importing it.
+    oversight_tier = models.CharField(
+        max_length=10,
+        choices=OversightTier.choices,
+        blank=True,
+        help_text="How intensively the relationship must be managed; computed from its risk.",
+    )
+    review_cadence = models.CharField(
+        max_length=12,
+        choices=ReviewCadence.choices,
+        default=ReviewCadence.QUARTERLY,
+        help_text="How often business reviews are scheduled; follows the oversight tier.",
     )
     notes = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)

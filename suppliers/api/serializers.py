@@ -32,12 +32,14 @@ class CmoSerializer(PortalModelSerializer):
             "strategic_sourcing_manager",
             "technical_expert",
             "quality_contact",
+            "oversight_tier",
+            "review_cadence",
             "notes",
             "created",
             "updated",
             "change_reason",
         ]
-        read_only_fields = ["created", "updated"]
+        read_only_fields = ["created", "updated", "oversight_tier"]
 
 
 class SiteSerializer(PortalModelSerializer):
