@@ -41,7 +41,8 @@ def protect_history_tables(using: str = "default") -> list[str]:
         cursor.execute(TRIGGER_FUNCTION)
         for table in tables:
             cursor.execute(
-                f'CREATE OR REPLACE TRIGGER history_append_only BEFORE UPDATE OR DELETE ON "{table}" '
+                "CREATE OR REPLACE TRIGGER history_append_only "
+                f'BEFORE UPDATE OR DELETE ON "{table}" '
                 "FOR EACH ROW EXECUTE FUNCTION cmo_portal_history_is_append_only()"
             )
     return tables

@@ -27,9 +27,12 @@ def test_every_record_type_of_the_system_of_record_has_a_history_table():
 )
 def test_the_database_refuses_to_change_or_delete_history(statement):
     CmoFactory()
-    with pytest.raises(DatabaseError, match="audit trail"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="audit trail"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert Cmo.history.count() == 1
 
 
