@@ -3,9 +3,9 @@ from django.core.management import call_command
 
 from cmo_portal.tasks import worker_diagnostic
 
-# Committed transactions so the worker sees the data; the serialized rollback restores
-# what migrations installed (roles, capabilities) after the flush.
-worker_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed transactions so the worker sees the data. The flush after each such test is
+# followed by post_migrate, which reinstalls roles and reference data.
+worker_db = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.worker

@@ -21,6 +21,7 @@ CMO_FORM = {
     "status": "approved",
     "annual_spend": "2500000",
     "sourcing_objective": "capability",
+    "review_cadence": "quarterly",
 }
 
 
