@@ -34,6 +34,7 @@ test: $(STAMP) chromium
 	DEBUG=false SECRET_KEY=test-secret-key-not-for-production SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false \
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
 	CELERY_TASK_DEFAULT_QUEUE="$(TEST_QUEUE)" EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
+	API_THROTTLE_RATE=100000/minute API_ANON_THROTTLE_RATE=100000/minute \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## chromium: Debian's Chromium for the browser tests (never a downloaded browser build).

@@ -7,7 +7,7 @@ class CmoPortalConfig(AppConfig):
     verbose_name = "CMO Portal"
 
     def ready(self):
-        from cmo_portal import roles
+        from cmo_portal import roles, security  # noqa: F401 - connects the security log
 
         # Runs after auth has created the permissions of every app, so new models get
         # their role permissions without a new data migration.

@@ -14,7 +14,7 @@ EXECUTIVE = "Executive"
 ADMINISTRATOR = "Administrator"
 ALL_ROLES = (SUPPLY_CHAIN_MANAGER, RELATIONSHIP_MANAGER, EXECUTIVE, ADMINISTRATOR)
 
-DOMAIN_APPS = ("suppliers", "contracts", "kpis", "portfolio")
+DOMAIN_APPS = ("suppliers", "contracts", "kpis", "reviews", "portfolio")
 
 # Patterns over "app_label.codename". History models can be viewed, never written.
 _VIEW_ALL = [f"{app}.view_*" for app in DOMAIN_APPS]
@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "kpis.change_*",
         "kpis.delete_*",
         "kpis.import_measurements",
+        # Follow up the actions agreed in business reviews, whoever's CMO.
+        "reviews.change_actionitem",
     ],
     RELATIONSHIP_MANAGER: [
         *_VIEW_ALL,
@@ -52,12 +54,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "contracts.change_*",
         "kpis.add_measurement",
         "kpis.change_measurement",
-        "kpis.add_businessreview",
-        "kpis.change_businessreview",
-        "kpis.add_actionitem",
-        "kpis.change_actionitem",
-        "kpis.add_stakeholderrating",
-        "kpis.change_stakeholderrating",
+        "reviews.add_businessreview",
+        "reviews.change_businessreview",
+        "reviews.add_actionitem",
+        "reviews.change_actionitem",
+        "reviews.add_stakeholderrating",
+        "reviews.change_stakeholderrating",
     ],
     ADMINISTRATOR: ["*.*"],
 }

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cmo_portal import views
+from cmo_portal.api.auth import TokenSignInView
 
 handler403 = "cmo_portal.views.permission_denied"
 handler404 = "cmo_portal.views.page_not_found"
@@ -26,6 +27,10 @@ urlpatterns = [
     ),
     path("suppliers/", include("suppliers.urls")),
     path("contracts/", include("contracts.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("portfolio/", include("portfolio.urls")),
+    path("kpis/", include("kpis.urls")),
+    path("api/token/", TokenSignInView.as_view(), name="api-token"),
     path("api/", include("cmo_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from cmo_portal import roles
 from cmo_portal.celery import app as celery_app
+from cmo_portal.security import log_refused_access
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def healthz(request):
 
 
 def permission_denied(request, exception=None):
+    log_refused_access(request, 403)
     return render(request, "403.html", status=403)
 
 

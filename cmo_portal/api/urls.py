@@ -3,11 +3,13 @@
 from rest_framework.routers import DefaultRouter
 
 from contracts.api.urls import register as register_contracts
+from kpis.api.urls import register as register_kpis
 from suppliers.api.urls import register as register_suppliers
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # one URL per resource: JSON by content negotiation
 register_suppliers(router)
 register_contracts(router)
+register_kpis(router)
 
 urlpatterns = router.urls

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cmo_portal import roles
 
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "api-token"}  # api-token: the API's sign-in
 
 
 def _patterns(resolver=None, prefix="", namespace=""):
