@@ -60,7 +60,10 @@ def lockout_response(request, original_response, credentials):
     )
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": "Too many failed sign-in attempts; try again later or ask an administrator."},
+            {
+                "detail": "Too many failed sign-in attempts; "
+                "try again later or ask an administrator."
+            },
             status=429,
         )
     return render(request, "registration/locked_out.html", status=429)
