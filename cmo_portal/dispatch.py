@@ -1,0 +1,84 @@
+"""Handing tasks to the broker without letting a broker outage break a page.
+
+`enqueue` sends a task after the current transaction commits. If the broker cannot be
+reached the task is written to the `PendingTask` outbox instead, and `outbox_flush`
+sends it once the broker is back: nothing is lost, and the page that asked for the work
+still answers. `broker_available` is the cached answer to "is background work running?",
+for the banner.
+"""
+
+import logging
+import time
+
+from celery import current_app
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+from cmo_portal.models import PendingTask
+
+logger = logging.getLogger(__name__)
+
+# Errors that mean "the broker is not there", as raised by kombu and redis-py.
+BROKER_ERRORS = (OperationalError, ConnectionError, OSError, TimeoutError)
+
+_STATE = {"checked": 0.0, "available": True}
+CHECK_INTERVAL = 15.0  # seconds a broker check is trusted
+
+
+def _publish(task_name: str, args: list, kwargs: dict) -> None:
+    current_app.send_task(task_name, args=args, kwargs=kwargs, retry=False)
+
+
+def send_now(task_name: str, args=(), kwargs=None) -> bool:
+    """Publish, or store in the outbox; True when the broker took it."""
+    args, kwargs = list(args), dict(kwargs or {})
+    try:
+        _publish(task_name, args, kwargs)
+    except BROKER_ERRORS as exc:
+        logger.warning("broker unreachable; %s kept in the outbox: %s", task_name, exc)
+        PendingTask.objects.create(
+            task_name=task_name, args=args, kwargs=kwargs, error=str(exc)[:500]
+        )
+        _STATE.update(checked=time.monotonic(), available=False)
+        return False
+    return True
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    """Send `task` (a task object or its name) once the surrounding transaction commits."""
+    name = task if isinstance(task, str) else task.name
+    transaction.on_commit(lambda: send_now(name, args, kwargs))
+
+
+def outbox_flush(limit: int = 500) -> int:
+    """Send what waited in the outbox; stops at the first failure. Returns how many went."""
+    sent = 0
+    for pending in PendingTask.objects.all()[:limit]:
+        try:
+            _publish(pending.task_name, pending.args, pending.kwargs)
+        except BROKER_ERRORS as exc:
+            PendingTask.objects.filter(pk=pending.pk).update(
+                attempts=pending.attempts + 1, error=str(exc)[:500]
+            )
+            break
+        pending.delete()
+        sent += 1
+    return sent
+
+
+def broker_available(timeout: float = 0.5) -> bool:
+    """Whether the broker answers, checked at most every CHECK_INTERVAL seconds."""
+    now = time.monotonic()
+    if now - _STATE["checked"] < CHECK_INTERVAL:
+        return _STATE["available"]
+    try:
+        with current_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=timeout)
+        available = True
+    except Exception:  # any failure to connect means "paused" for the banner
+        available = False
+    was_available = _STATE["available"]
+    _STATE.update(checked=now, available=available)
+    if available and not was_available:
+        outbox_flush()
+    return available
