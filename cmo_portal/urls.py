@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cmo_portal import views
 from cmo_portal.api.auth import TokenSignInView
@@ -30,9 +30,10 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("kpis/", include("kpis.urls")),
+    path("resourcing/", include("resourcing.urls")),
     path("api/token/", TokenSignInView.as_view(), name="api-token"),
     path("api/", include("cmo_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
