@@ -14,7 +14,7 @@ EXECUTIVE = "Executive"
 ADMINISTRATOR = "Administrator"
 ALL_ROLES = (SUPPLY_CHAIN_MANAGER, RELATIONSHIP_MANAGER, EXECUTIVE, ADMINISTRATOR)
 
-DOMAIN_APPS = ("suppliers", "contracts", "kpis", "reviews", "portfolio")
+DOMAIN_APPS = ("suppliers", "contracts", "kpis", "reviews", "resourcing", "portfolio")
 
 # Patterns over "app_label.codename". History models can be viewed, never written.
 _VIEW_ALL = [f"{app}.view_*" for app in DOMAIN_APPS]
@@ -35,6 +35,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "kpis.import_measurements",
         # Follow up the actions agreed in business reviews, whoever's CMO.
         "reviews.change_actionitem",
+        # The oversight resource plan: product budgets and phase plans (issue 9).
+        "resourcing.add_productoversightbudget",
+        "resourcing.change_productoversightbudget",
+        "resourcing.delete_productoversightbudget",
+        "resourcing.add_productphaseplan",
+        "resourcing.change_productphaseplan",
+        "resourcing.delete_productphaseplan",
     ],
     RELATIONSHIP_MANAGER: [
         *_VIEW_ALL,

@@ -241,3 +241,28 @@ class Obligation(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
+
+
+class RenewalAlert(models.Model):
+    """An email sent to warn that the last day to give notice on a contract approaches.
+
+    The row is the claim: inserted before the email goes out, unique per contract, notice
+    date and threshold, so each alert is sent once even when the daily run repeats. A
+    contract whose expiry moves (a renewal) has a new notice date and gets new alerts."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="renewal_alerts")
+    notice_date = models.DateField("last day to give notice")
+    days_before = models.PositiveSmallIntegerField()
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "notice_date", "days_before"], name="renewal_alert_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.days_before}-day renewal alert for {self.contract.reference}"

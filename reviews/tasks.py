@@ -1,0 +1,35 @@
+"""Celery tasks of the reviews app: thin wrappers that call the rules with today's date and
+declare their retry policy. All are safe to run twice (see `reviews.scheduling`)."""
+
+import datetime
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from reviews import notifications, scheduling
+
+RETRY = {
+    "autoretry_for": (OperationalError, ConnectionError, OSError),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
+
+def _day(today: str | None) -> datetime.date:
+    return datetime.date.fromisoformat(today) if today else timezone.localdate()
+
+
+@shared_task(**RETRY, time_limit=15 * 60, soft_time_limit=14 * 60)
+def reviews_daily(today: str | None = None) -> dict:
+    """The daily review run: create the next reviews, mark the late ones overdue, then
+    send the reminders (after the overdue marking, so the overdue notice goes out on the
+    day the review becomes overdue). `today` (ISO date) defaults to the local date."""
+    day = _day(today)
+    return {
+        "created": scheduling.reviews_schedule(day),
+        "overdue": scheduling.reviews_mark_overdue(day),
+        "reminders": notifications.reviews_send_reminders(day),
+    }
