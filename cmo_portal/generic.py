@@ -156,11 +156,16 @@ class ObjectEditView(ObjectPermissionMixin, ChangeReasonMixin, generic.UpdateVie
         context.update(
             model_meta=meta,
             title=(f"New {meta.verbose_name}" if self.action == "add" else f"Edit {self.object}"),
-            cancel_url=self.object.get_absolute_url()
-            if self.object.pk
-            else reverse(f"{meta.app_label}:{meta.model_name}_list"),
+            cancel_url=self.get_cancel_url(),
         )
         return context
+
+    def get_cancel_url(self) -> str:
+        # Back to the record, else its list, else where the user came from.
+        if self.object.pk:
+            return self.object.get_absolute_url()
+        list_url = object_urls(self.object)["list_url"]
+        return list_url or self.request.META.get("HTTP_REFERER") or reverse("home")
 
 
 class ObjectDeleteView(ObjectPermissionMixin, generic.DeleteView):

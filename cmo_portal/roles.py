@@ -42,6 +42,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "resourcing.add_productphaseplan",
         "resourcing.change_productphaseplan",
         "resourcing.delete_productphaseplan",
+        # Risks entered by hand beside the computed ones.
+        "portfolio.add_registeredrisk",
+        "portfolio.change_registeredrisk",
+        "portfolio.delete_registeredrisk",
     ],
     RELATIONSHIP_MANAGER: [
         *_VIEW_ALL,
@@ -67,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reviews.change_actionitem",
         "reviews.add_stakeholderrating",
         "reviews.change_stakeholderrating",
+        "portfolio.add_registeredrisk",
+        "portfolio.change_registeredrisk",
     ],
     ADMINISTRATOR: ["*.*"],
 }

@@ -9,6 +9,7 @@ DEBUG=false; `manage.py check --deploy` then passes with no warnings.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from cmo_portal import __version__
@@ -64,6 +65,8 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The address users reach the portal at, for links in e-mails.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,16 +86,19 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "csp",
     "cmo_portal",
     "suppliers",
     "contracts",
     "kpis",
     "reviews",
+    "resourcing",
     "portfolio",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +161,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "cmo_portal.security.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
@@ -196,13 +203,14 @@ CELERY_RESULT_BACKEND = env.str(
 )
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery-broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "celery-results").mkdir(exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -300,6 +308,25 @@ X_FRAME_OPTIONS = "DENY"
 # /healthz is probed over plain HTTP by the container runtime.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Content-Security-Policy: scripts only from our own static files (plotly.js, htmx,
+# Bootstrap, charts.js) or carrying the request's nonce; never inline or eval.
+# Styles allow inline attributes because plotly.js writes SVG style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "worker-src": [SELF, "blob:"],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -310,5 +337,6 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Sign-in, sign-out and refused access, with user, time and address.
         "cmo_portal.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -30,6 +30,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("kpis/", include("kpis.urls")),
+    path("dashboard/", include("portfolio.dashboard_urls")),
     path("resourcing/", include("resourcing.urls")),
     path("api/token/", TokenSignInView.as_view(), name="api-token"),
     path("api/", include("cmo_portal.api.urls")),

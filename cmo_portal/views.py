@@ -17,9 +17,9 @@ logger = logging.getLogger(__name__)
 
 # Where each role starts its day; the first role that matches wins.
 HOME_BY_ROLE = [
-    (roles.EXECUTIVE, "suppliers:cmo_list"),
-    (roles.RELATIONSHIP_MANAGER, "suppliers:cmo_list"),
-    (roles.SUPPLY_CHAIN_MANAGER, "suppliers:cmo_list"),
+    (roles.EXECUTIVE, "dashboards:portfolio"),
+    (roles.RELATIONSHIP_MANAGER, "dashboards:mine"),
+    (roles.SUPPLY_CHAIN_MANAGER, "kpis:scorecard_list"),
 ]
 
 

@@ -21,6 +21,9 @@ class ContractFilterSet(PortalFilterSet):
     notice_before = django_filters.DateFilter(
         field_name="last_notice_date", lookup_expr="lte", label="Notice due by"
     )
+    notice_after = django_filters.DateFilter(
+        field_name="last_notice_date", lookup_expr="gte", label="Notice due from"
+    )
 
     class Meta:
         model = Contract

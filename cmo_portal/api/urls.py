@@ -4,6 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 from contracts.api.urls import register as register_contracts
 from kpis.api.urls import register as register_kpis
+from portfolio.api.urls import register as register_portfolio
+from resourcing.api.urls import register as register_resourcing
+from reviews.api.urls import register as register_reviews
 from suppliers.api.urls import register as register_suppliers
 
 router = DefaultRouter()
@@ -11,5 +14,8 @@ router.include_format_suffixes = False  # one URL per resource: JSON by content 
 register_suppliers(router)
 register_contracts(router)
 register_kpis(router)
+register_reviews(router)
+register_portfolio(router)
+register_resourcing(router)
 
 urlpatterns = router.urls

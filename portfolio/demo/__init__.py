@@ -36,6 +36,7 @@ from simple_history.utils import bulk_create_with_history
 
 from cmo_portal import roles
 from contracts.models import Contract, Obligation
+from kpis.demo import seed_measurements
 from portfolio.demo.content import (
     CMO_SPECS,
     CMOS_PER_BLOCK,
@@ -46,6 +47,9 @@ from portfolio.demo.content import (
     username_for,
 )
 from portfolio.demo.planning import BlockPlan, plan_block
+from portfolio.demo.steps import recompute_risk
+from resourcing.demo import seed_resource_plan
+from reviews.demo import seed_reviews
 from suppliers.models import Audit, AuditFinding, Capa, Capability, Cmo, Product, Site, SupplyStage
 
 __all__ = [
@@ -138,6 +142,10 @@ class DemoPortfolio:
     stages: list[SupplyStage] = field(default_factory=list)
     contracts: list[Contract] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
+    # The `rm` demo login when this run created block 0 (its CMOs are assigned to it).
+    rm_login: object = None
+    # What the further steps added, by name (measurements, reviews…), for the summary.
+    added: dict[str, int] = field(default_factory=dict)
 
     COUNTED = (
         "people",
@@ -162,7 +170,7 @@ class DemoPortfolio:
         return random.Random(f"{self.seed}:{step}:{','.join(map(str, self.blocks))}")
 
     def counts(self) -> dict[str, int]:
-        return {name: len(getattr(self, name)) for name in self.COUNTED}
+        return {name: len(getattr(self, name)) for name in self.COUNTED} | self.added
 
 
 DemoStep = Callable[[DemoPortfolio], None]
@@ -170,8 +178,15 @@ DemoStep = Callable[[DemoPortfolio], None]
 # Further demo steps, run in this order after the portfolio, in the same transaction and
 # only when this run created something (so that a second run stays a no-op). Each takes
 # the DemoPortfolio and adds its own records for `portfolio.cmos`, `portfolio.products`…
-# with `portfolio.rng("<step name>")`. KPI measurements and business reviews go here.
-DEMO_STEPS: list[DemoStep] = []
+# with `portfolio.rng("<step name>")`. The risk recompute comes last: it reads what the
+# others wrote (scorecards, for-cause reviews, budgets) and schedules the reviews its
+# tiers call for.
+DEMO_STEPS: list[DemoStep] = [
+    seed_measurements,  # kpis: two years of quarterly measurements, and the scorecards
+    seed_reviews,  # reviews: signed and overdue business reviews, actions, ratings
+    seed_resource_plan,  # resourcing: capacities, oversight budgets, phase plans
+    recompute_risk,  # portfolio: tiers, findings, risk scores; the upcoming reviews
+]
 
 
 def seed_demo(seed: int = 42, scale: int = 1, today: datetime.date | None = None) -> DemoPortfolio:
@@ -201,6 +216,7 @@ def seed_portfolio(
         groups = _role_groups()
         people, portfolio.people = _people(blocks, groups)
         rm_login = _rm_login_user(groups) if 0 in blocks else None
+        portfolio.rm_login = rm_login
         plans = [plan_block(b, seed, portfolio.today, people[b], rm_login) for b in blocks]
         _write(plans, portfolio)
         portfolio.blocks = blocks

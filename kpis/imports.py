@@ -1,0 +1,550 @@
+"""Import of KPI measurements from a CSV or XLSX file.
+
+Every row is validated before anything is written; a file with any error changes nothing
+and the report lists the errors with their row numbers (the header is row 1). A valid file
+is written in one transaction: new values are created, values that already exist for the
+same CMO, site, product, KPI and period are updated, and every change is in the
+measurements' history.
+"""
+
+import io
+import logging
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kpis.models import KpiDefinition, Measurement, MeasurementImport
+from suppliers.models import Cmo, Product, Site
+from suppliers.scoping import MANAGE_ALL
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = [
+    "cmo",
+    "site",
+    "product",
+    "kpi",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "comment",
+]
+REQUIRED = ["cmo", "kpi", "period", "value"]
+KEY = ["cmo_id", "site_id", "product_id", "kpi_id", "period", "month"]
+CHUNK_ROWS = 50_000
+MAX_ERRORS_KEPT = 500
+CHANGE_REASON = "Imported from {name}"
+
+Progress = Callable[[int, int, str], None]
+
+_QUARTER = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq]([1-4])\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-01)?\s*$")
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read as a table of measurements at all."""
+
+
+def _no_progress(done: int, total: int, stage: str) -> None:
+    pass
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def _is_excel(filename: str) -> bool:
+    return Path(filename).suffix.lower() in (".xlsx", ".xlsm")
+
+
+def _count_rows(source, filename: str) -> int:
+    if _is_excel(filename):
+        return 0  # known once read
+    source.seek(0)
+    lines = sum(block.count(b"\n") for block in iter(lambda: source.read(1 << 20), b""))
+    source.seek(0)
+    return max(lines - 1, 0)
+
+
+def _chunks(source, filename: str) -> Iterator[pd.DataFrame]:
+    """The file as DataFrames of text cells, with lower-case column names."""
+    options = {"dtype": str, "keep_default_na": False}
+    try:
+        if _is_excel(filename):
+            source.seek(0)
+            frames = [pd.read_excel(source, engine="openpyxl", **options)]
+        elif Path(filename).suffix.lower() in (".csv", ".txt"):
+            separator = ";" if _sniff_needed(source) else ","
+            frames = pd.read_csv(
+                source, chunksize=CHUNK_ROWS, encoding="utf-8-sig", sep=separator, **options
+            )
+        else:
+            raise ImportFileError("Upload a CSV (.csv) or Excel (.xlsx) file.")
+        for frame in frames:
+            frame = frame.fillna("").astype(str)
+            frame.columns = [str(c).strip().lower() for c in frame.columns]
+            yield frame
+    except (ValueError, KeyError, OSError) as exc:
+        if isinstance(exc, ImportFileError):
+            raise
+        raise ImportFileError(f"The file cannot be read: {exc}") from exc
+
+
+def _sniff_needed(source) -> bool:
+    # Spreadsheet programs in many locales write ";" separated CSV.
+    source.seek(0)
+    head = source.read(4096)
+    source.seek(0)
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    first = head.splitlines()[0] if head else ""
+    return ";" in first and "," not in first
+
+
+# --- Validation --------------------------------------------------------------------------------
+
+
+class _Lookups:
+    """Names and codes of the records a file may refer to, read once per import."""
+
+    def __init__(self, user):
+        self.cmos = {name.lower(): pk for pk, name in Cmo.objects.values_list("pk", "name")}
+        # Like the forms: a relationship manager imports only for their own CMOs.
+        self.all_cmos = user.has_perm(MANAGE_ALL)
+        self.own_cmos = (
+            set()
+            if self.all_cmos
+            else set(Cmo.objects.filter(relationship_manager=user).values_list("pk", flat=True))
+        )
+        self.kpis = {}
+        self.percent_kpis = set()
+        for kpi in KpiDefinition.objects.all():
+            self.kpis[kpi.code.lower()] = kpi.pk
+            self.kpis[kpi.name.lower()] = kpi.pk
+            if kpi.is_percentage:
+                self.percent_kpis.add(kpi.pk)
+        self.sites = {
+            (cmo_id, name.lower()): pk
+            for pk, cmo_id, name in Site.objects.values_list("pk", "cmo_id", "name")
+        }
+        self.products = {code.lower(): pk for pk, code in Product.objects.values_list("pk", "code")}
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    cleaned = text.str.strip().str.replace(",", ".", regex=False)
+    return pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
+
+
+def _validate_chunk(raw: pd.DataFrame, first_row: int, lookups: _Lookups, errors: list):
+    """The rows of one chunk as ids and numbers, and their errors appended to `errors` as
+    (row, column, message)."""
+    rows = np.arange(first_row, first_row + len(raw))
+    empty = pd.Series("", index=raw.index, dtype=object)
+    text = {c: raw[c].str.strip() if c in raw.columns else empty for c in COLUMNS}
+    given = {
+        c: bool((text[c] != "").any()) for c in ("site", "product", "numerator", "denominator")
+    }
+
+    def fail(mask, column: str, message) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        if callable(message):
+            values = text[column].to_numpy()[mask]
+            errors.extend(
+                (int(r), column, message(v)) for r, v in zip(rows[mask], values, strict=True)
+            )
+        else:
+            errors.extend((int(r), column, message) for r in rows[mask])
+
+    for column in REQUIRED:
+        fail(text[column] == "", column, f"The {column} is missing.")
+
+    cmo_id = text["cmo"].str.lower().map(lookups.cmos)
+    fail((text["cmo"] != "") & cmo_id.isna(), "cmo", lambda v: f"Unknown CMO “{v}”.")
+    if not lookups.all_cmos:
+        foreign = cmo_id.notna() & ~cmo_id.isin(lookups.own_cmos)
+        fail(foreign, "cmo", lambda v: f"“{v}” is not one of your CMOs.")
+
+    kpi_id = text["kpi"].str.lower().map(lookups.kpis)
+    fail((text["kpi"] != "") & kpi_id.isna(), "kpi", lambda v: f"Unknown KPI “{v}”.")
+
+    site_id = pd.Series(np.nan, index=raw.index)
+    if given["site"]:
+        site_keys = pd.Series(
+            list(zip(cmo_id.fillna(0).astype(int), text["site"].str.lower(), strict=True)),
+            index=raw.index,
+        )
+        site_id = site_keys.map(lookups.sites).where(text["site"] != "")
+        fail(
+            (text["site"] != "") & cmo_id.notna() & site_id.isna(),
+            "site",
+            lambda v: f"Unknown site “{v}” of this CMO.",
+        )
+    product_id = pd.Series(np.nan, index=raw.index)
+    if given["product"]:
+        product_id = text["product"].str.lower().map(lookups.products).where(text["product"] != "")
+        fail(
+            (text["product"] != "") & product_id.isna(),
+            "product",
+            lambda v: f"Unknown product “{v}”.",
+        )
+
+    quarter = text["period"].str.extract(_QUARTER)
+    # The month pattern only where the quarter one did not match.
+    month = text["period"].where(quarter[0].isna(), "").str.extract(_MONTH)
+    year = pd.to_numeric(quarter[0].fillna(month[0]), errors="coerce")
+    month_number = pd.to_numeric(month[1], errors="coerce")
+    quarter_number = pd.to_numeric(quarter[1], errors="coerce").fillna((month_number - 1) // 3 + 1)
+    bad_period = year.isna() | (month_number.notna() & ~month_number.between(1, 12))
+    fail(
+        (text["period"] != "") & bad_period,
+        "period",
+        lambda v: f"“{v}” is not a quarter (2025Q3) or a month (2025-08).",
+    )
+
+    value = _numbers(text["value"])
+    fail((text["value"] != "") & value.isna(), "value", lambda v: f"“{v}” is not a number.")
+    percent = kpi_id.isin(lookups.percent_kpis) & value.notna() & ~value.between(0, 100)
+    fail(percent, "value", lambda v: f"{v} is a percentage out of range (0–100).")
+    extras = {}
+    for column in ("numerator", "denominator"):
+        if not given[column]:
+            extras[column] = pd.Series(np.nan, index=raw.index)
+            continue
+        extras[column] = _numbers(text[column])
+        fail(
+            (text[column] != "") & extras[column].isna(),
+            column,
+            lambda v: f"“{v}” is not a number.",
+        )
+
+    valid_period = ~bad_period
+    frame = pd.DataFrame(
+        {
+            "row": rows.astype(np.int32),
+            "cmo_id": cmo_id.fillna(0).astype(np.int32).to_numpy(),
+            "site_id": site_id.astype("Int64").to_numpy(),
+            "product_id": product_id.astype("Int64").to_numpy(),
+            "kpi_id": kpi_id.fillna(0).astype(np.int32).to_numpy(),
+            "year": year.where(valid_period, 0).fillna(0).astype(np.int16).to_numpy(),
+            "quarter": quarter_number.where(valid_period, 1).fillna(1).astype(np.int8).to_numpy(),
+            "month": month_number.where(valid_period).astype("Int8").to_numpy(),
+            "value": value.to_numpy(),
+            "numerator": extras["numerator"].to_numpy(),
+            "denominator": extras["denominator"].to_numpy(),
+            "comment": text["comment"].to_numpy(),
+        }
+    )
+    return frame
+
+
+def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    # datetime64, not text: 8 bytes a row (a million rows of text would take ~60 MB).
+    frame["period"] = pd.to_datetime(
+        pd.DataFrame(
+            {"year": frame["year"], "month": (frame["quarter"].astype(int) - 1) * 3 + 1, "day": 1}
+        )
+    ).astype("datetime64[s]")
+    return frame
+
+
+def _duplicates(frame: pd.DataFrame, errors: list) -> None:
+    """Every row that repeats an earlier row's CMO, site, product, KPI and period."""
+    key = [c for c in KEY if c != "period"] + ["year", "quarter"]
+    later = frame.duplicated(key, keep="first")
+    if not later.any():
+        return
+    first_row = frame.groupby(key, dropna=False, sort=False)["row"].transform("min")
+    for row, first in zip(frame.loc[later, "row"], first_row[later], strict=True):
+        errors.append(
+            (
+                int(row),
+                "period",
+                f"Duplicate of row {first}: same CMO, site, product, KPI and period.",
+            )
+        )
+
+
+def _existing_ids(frame: pd.DataFrame) -> pd.Series:
+    """The id of the measurement each row would update (NaN for a new one), read in one
+    query over the CMOs and periods of the file."""
+    existing = pd.DataFrame(
+        Measurement.objects.filter(
+            cmo_id__in=[int(c) for c in frame["cmo_id"].unique()],
+            period__in=[p.date() for p in pd.DatetimeIndex(frame["period"].unique())],
+        )
+        .order_by()
+        .values_list("id", *KEY),
+        columns=["existing_id", *KEY],
+    )
+    if existing.empty:
+        return pd.Series(np.nan, index=frame.index)
+    existing["period"] = pd.to_datetime(existing["period"]).astype("datetime64[s]")
+    keys = frame[KEY].copy()
+    for column in ("site_id", "product_id", "month"):
+        keys[column] = keys[column].astype("float64").fillna(0)
+        existing[column] = existing[column].astype("float64").fillna(0)
+    merged = keys.merge(existing, on=KEY, how="left")
+    return merged["existing_id"]
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+_WRITTEN = ["value", "numerator", "denominator", "comment"]
+_INTEGER_COLUMNS = ("existing_id", "cmo_id", "site_id", "product_id", "kpi_id", "month")
+
+
+def _write_postgresql(frame: pd.DataFrame, user, reason: str) -> None:
+    """COPY into a temporary table, then one INSERT and one UPDATE, each writing its
+    history rows in the same statement."""
+    table = Measurement._meta.db_table
+    history = Measurement.history.model._meta.db_table
+    fields = [f.column for f in Measurement._meta.concrete_fields if f.column != "id"]
+    staged = ["existing_id", *KEY, *_WRITTEN]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE _measurement_import (existing_id bigint, cmo_id bigint, "
+            "site_id bigint, product_id bigint, kpi_id bigint, period date, month smallint, "
+            "value numeric(14,4), numerator numeric(14,4), denominator numeric(14,4), "
+            "comment text) ON COMMIT DROP"
+        )
+        for start in range(0, len(frame), CHUNK_ROWS):
+            # Converted a chunk at a time: a copy of the whole frame would double the peak.
+            chunk = frame.iloc[start : start + CHUNK_ROWS][staged]
+            chunk = chunk.astype(dict.fromkeys(_INTEGER_COLUMNS, "Int64"))  # "3", not "3.0"
+            buffer = io.StringIO()
+            chunk.to_csv(buffer, index=False, header=False, date_format="%Y-%m-%d")
+            buffer.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY _measurement_import ({', '.join(staged)}) FROM STDIN WITH CSV", buffer
+            )
+        values = {
+            "source": "%(source)s",
+            "entered_by_id": "%(user)s",
+            "updated": "%(now)s",
+            # COPY reads an empty text cell as NULL; a comment is never NULL.
+            "comment": "COALESCE(i.comment, '')",
+        }
+        select = ", ".join(values.get(c, f"i.{c}") for c in fields)
+        returned = ", ".join(["id", *fields])
+        history_columns = (
+            f"{returned}, history_date, history_change_reason, history_type, history_user_id"
+        )
+        params = {
+            "source": Measurement.Source.IMPORT,
+            "user": user.pk,
+            "now": timezone.now(),
+            "reason": reason,
+        }
+        cursor.execute(
+            f"WITH created AS (INSERT INTO {table} ({', '.join(fields)}) "
+            f"SELECT {select} FROM _measurement_import i WHERE i.existing_id IS NULL "
+            f"RETURNING {returned}) "
+            f"INSERT INTO {history} ({history_columns}) "
+            f"SELECT {returned}, %(now)s, %(reason)s, '+', %(user)s FROM created",
+            params,
+        )
+        assignments = ", ".join(
+            [f"{c} = i.{c}" for c in _WRITTEN if c not in values]
+            + [f"{c} = {v}" for c, v in values.items()]
+        )
+        cursor.execute(
+            f"WITH changed AS (UPDATE {table} m SET {assignments} FROM _measurement_import i "
+            f"WHERE m.id = i.existing_id RETURNING {', '.join('m.' + c for c in ['id', *fields])}) "
+            f"INSERT INTO {history} ({history_columns}) "
+            f"SELECT {returned}, %(now)s, %(reason)s, '~', %(user)s FROM changed",
+            params,
+        )
+        cursor.execute("DROP TABLE _measurement_import")
+
+
+def _python_value(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value
+
+
+def _write_portable(frame: pd.DataFrame, user, reason: str) -> None:
+    """The same through the ORM and simple_history's bulk helpers (SQLite, small files)."""
+    from decimal import Decimal
+
+    def decimal(value):
+        value = _python_value(value)
+        return None if value is None else Decimal(str(round(float(value), 4)))
+
+    new = frame[frame["existing_id"].isna()]
+    objects = [
+        Measurement(
+            cmo_id=int(row.cmo_id),
+            site_id=_python_value(row.site_id),
+            product_id=_python_value(row.product_id),
+            kpi_id=int(row.kpi_id),
+            period=row.period.date(),
+            month=_python_value(row.month),
+            value=decimal(row.value),
+            numerator=decimal(row.numerator),
+            denominator=decimal(row.denominator),
+            comment=row.comment,
+            source=Measurement.Source.IMPORT,
+            entered_by=user,
+        )
+        for row in new.itertuples(index=False)
+    ]
+    bulk_create_with_history(
+        objects, Measurement, batch_size=1000, default_user=user, default_change_reason=reason
+    )
+    changed = frame[frame["existing_id"].notna()]
+    if changed.empty:
+        return
+    by_id = Measurement.objects.in_bulk(changed["existing_id"].astype(int).tolist())
+    updated = []
+    for row in changed.itertuples(index=False):
+        measurement = by_id[int(row.existing_id)]
+        measurement.value = decimal(row.value)
+        measurement.numerator = decimal(row.numerator)
+        measurement.denominator = decimal(row.denominator)
+        measurement.comment = row.comment
+        measurement.source = Measurement.Source.IMPORT
+        measurement.entered_by = user
+        measurement.updated = timezone.now()
+        updated.append(measurement)
+    bulk_update_with_history(
+        updated,
+        Measurement,
+        [*_WRITTEN, "source", "entered_by", "updated"],
+        batch_size=1000,
+        default_user=user,
+        default_change_reason=reason,
+    )
+
+
+# --- The import ------------------------------------------------------------------------------
+
+
+def measurements_import(
+    source,
+    *,
+    filename: str,
+    user,
+    commit: bool,
+    progress: Progress | None = None,
+    recompute: bool = True,
+) -> dict:
+    """Validate every row of `source` (a binary file) and, when `commit` and there is no
+    error, write them all in one transaction. Returns the report: rows, how many are
+    created and updated, and the errors as {"row", "column", "message"}."""
+    progress = progress or _no_progress
+    total = _count_rows(source, filename)
+    lookups = _Lookups(user)
+    errors: list[tuple[int, str, str]] = []
+    frames = []
+    done = 0
+    for raw in _chunks(source, filename):
+        missing = [c for c in REQUIRED if c not in raw.columns]
+        if missing:
+            raise ImportFileError(
+                f"The file has no column {', '.join(missing)}; "
+                "download the template for the expected columns."
+            )
+        frames.append(_validate_chunk(raw, done + 2, lookups, errors))
+        done += len(raw)
+        total = max(total, done)
+        progress(done, total, "validating")
+    frame = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else _validate_chunk(pd.DataFrame(columns=COLUMNS), 2, lookups, errors)
+    )
+    del frames
+    _duplicates(frame, errors)
+    report = {
+        "rows": len(frame),
+        "created": 0,
+        "updated": 0,
+        "cmos": int(frame["cmo_id"].nunique()),
+        "error_count": len(errors),
+        "errors": [
+            {"row": row, "column": column, "message": message}
+            for row, column, message in sorted(errors)[:MAX_ERRORS_KEPT]
+        ],
+        "committed": False,
+    }
+    if errors or frame.empty:
+        return report
+    frame = _with_periods(frame)
+    frame["existing_id"] = _existing_ids(frame).to_numpy()
+    report["updated"] = int(frame["existing_id"].notna().sum())
+    report["created"] = len(frame) - report["updated"]
+    if not commit:
+        return report
+    progress(done, total, "writing")
+    reason = CHANGE_REASON.format(name=Path(filename).name)
+    cmo_ids = [int(c) for c in frame["cmo_id"].unique()]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            _write_postgresql(frame, user, reason)
+        else:
+            _write_portable(frame, user, reason)
+        if recompute:
+            from kpis.tasks import scorecards_recompute_task
+
+            transaction.on_commit(lambda: scorecards_recompute_task.delay(cmo_ids), robust=True)
+    report["committed"] = True
+    progress(total, total, "done")
+    return report
+
+
+def import_job_run(job: MeasurementImport, *, commit: bool, progress: Progress | None = None):
+    """Run `measurements_import` on an uploaded file and keep its report on the job."""
+    job.status = (
+        MeasurementImport.Status.IMPORTING if commit else MeasurementImport.Status.VALIDATING
+    )
+    job.save(update_fields=["status"])
+    try:
+        with job.file.open("rb") as source:
+            report = measurements_import(
+                source,
+                filename=job.original_name,
+                user=job.uploaded_by,
+                commit=commit,
+                progress=progress,
+            )
+    except ImportFileError as exc:
+        report = {
+            "rows": 0,
+            "error_count": 1,
+            "errors": [{"row": 1, "column": "", "message": str(exc)}],
+            "committed": False,
+        }
+    if report["committed"]:
+        job.status = MeasurementImport.Status.DONE
+    elif report["error_count"]:
+        job.status = MeasurementImport.Status.INVALID
+    elif report["rows"] == 0:
+        job.status = MeasurementImport.Status.INVALID
+        report["errors"] = [{"row": 1, "column": "", "message": "The file has no rows."}]
+        report["error_count"] = 1
+    else:
+        job.status = MeasurementImport.Status.READY
+    job.report = report
+    job.save(update_fields=["status", "report"])
+    return report
+
+
+# --- Template ----------------------------------------------------------------------------------
+
+TEMPLATE_ROWS = [
+    ["Example Biologics GmbH", "", "", "otif", "2025Q3", "96.5", "193", "200", ""],
+    ["Example Biologics GmbH", "Plant 1", "PRD-0001", "rft", "2025-08", "98", "49", "50", ""],
+]
+
+
+def template_frame() -> pd.DataFrame:
+    return pd.DataFrame(TEMPLATE_ROWS, columns=COLUMNS)

@@ -1,0 +1,48 @@
+from rest_framework import serializers
+
+
+class PeriodLoadSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="month, q1 (the current quarter) … q4")
+    label = serializers.CharField(help_text="e.g. “Q2 2026”")
+    need = serializers.FloatField(help_text="Hours of oversight needed.")
+    capacity = serializers.FloatField(help_text="Hours the person can give.")
+    load = serializers.FloatField(allow_null=True, help_text="Need ÷ capacity; null: none.")
+    over = serializers.BooleanField(help_text="Over 100 % of capacity.")
+
+
+class PersonWorkloadSerializer(serializers.Serializer):
+    person_id = serializers.IntegerField()
+    name = serializers.CharField()
+    username = serializers.CharField()
+    groups = serializers.ListField(child=serializers.CharField())
+    capacity_per_month = serializers.FloatField()
+    has_profile = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.CharField())
+    cmos = serializers.ListField(child=serializers.CharField())
+    over = serializers.BooleanField()
+    periods = PeriodLoadSerializer(many=True)
+
+
+class RoleGapSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    period = serializers.CharField()
+    label = serializers.CharField()
+    need = serializers.FloatField()
+    capacity = serializers.FloatField()
+    unassigned = serializers.FloatField(help_text="Hours of the role nobody is assigned to.")
+    gap_hours = serializers.FloatField()
+    gap_fte = serializers.FloatField()
+    message = serializers.CharField(help_text="e.g. “0.6 FTE of process expertise short in Q2”")
+
+
+class BudgetLineSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    phase = serializers.CharField()
+    cmos = serializers.ListField(child=serializers.CharField())
+    budget_hours = serializers.FloatField(allow_null=True)
+    required_hours = serializers.FloatField()
+    shortfall = serializers.FloatField()
+    under_resourced = serializers.BooleanField()
