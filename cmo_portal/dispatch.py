@@ -25,29 +25,35 @@ _STATE = {"checked": 0.0, "available": True}
 CHECK_INTERVAL = 15.0  # seconds a broker check is trusted
 
 
-def _publish(task_name: str, args: list, kwargs: dict) -> None:
-    current_app.send_task(task_name, args=args, kwargs=kwargs, retry=False)
+# Options that survive a stay in the outbox; a countdown does not (the wait is over).
+KEPT_OPTIONS = ("task_id",)
 
 
-def send_now(task_name: str, args=(), kwargs=None) -> bool:
-    """Publish, or store in the outbox; True when the broker took it."""
+def _publish(task_name: str, args: list, kwargs: dict, options: dict | None = None) -> None:
+    current_app.send_task(task_name, args=args, kwargs=kwargs, retry=False, **(options or {}))
+
+
+def send_now(task_name: str, args=(), kwargs=None, **options) -> bool:
+    """Publish, or store in the outbox; True when the broker took it. `options` are
+    Celery's sending options (countdown, task_id)."""
     args, kwargs = list(args), dict(kwargs or {})
     try:
-        _publish(task_name, args, kwargs)
+        _publish(task_name, args, kwargs, options)
     except BROKER_ERRORS as exc:
         logger.warning("broker unreachable; %s kept in the outbox: %s", task_name, exc)
+        kept = {k: v for k, v in options.items() if k in KEPT_OPTIONS}
         PendingTask.objects.create(
-            task_name=task_name, args=args, kwargs=kwargs, error=str(exc)[:500]
+            task_name=task_name, args=args, kwargs=kwargs, options=kept, error=str(exc)[:500]
         )
         _STATE.update(checked=time.monotonic(), available=False)
         return False
     return True
 
 
-def enqueue(task, *args, **kwargs) -> None:
+def enqueue(task, *args, options: dict | None = None, **kwargs) -> None:
     """Send `task` (a task object or its name) once the surrounding transaction commits."""
     name = task if isinstance(task, str) else task.name
-    transaction.on_commit(lambda: send_now(name, args, kwargs))
+    transaction.on_commit(lambda: send_now(name, args, kwargs, **(options or {})))
 
 
 def outbox_flush(limit: int = 500) -> int:
@@ -55,7 +61,7 @@ def outbox_flush(limit: int = 500) -> int:
     sent = 0
     for pending in PendingTask.objects.all()[:limit]:
         try:
-            _publish(pending.task_name, pending.args, pending.kwargs)
+            _publish(pending.task_name, pending.args, pending.kwargs, pending.options)
         except BROKER_ERRORS as exc:
             PendingTask.objects.filter(pk=pending.pk).update(
                 attempts=pending.attempts + 1, error=str(exc)[:500]

@@ -11,6 +11,9 @@ class PendingTask(models.Model):
     task_name = models.CharField(max_length=200)
     args = models.JSONField(default=list)
     kwargs = models.JSONField(default=dict)
+    options = models.JSONField(
+        default=dict, blank=True, help_text="Sending options kept with the task (its id)."
+    )
     error = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)

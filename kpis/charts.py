@@ -1,5 +1,6 @@
-"""Plotly figures of the scorecard page, built on the server; the page loads plotly.js
-from static files (never a CDN), so figures are rendered with include_plotlyjs=False."""
+"""Plotly figures of the scorecard page, built on the server and drawn in the browser by
+`{% plotly_figure %}` (cmo_portal/templatetags/charts.py): plotly.js from static files,
+never a CDN, and no inline script."""
 
 import plotly.graph_objects as go
 
@@ -9,8 +10,8 @@ from kpis.periods import quarter_label
 COLOURS = {"target": "#198754", "amber": "#fd7e14", "red": "#dc3545", "value": "#1f3b57"}
 
 
-def kpi_chart(kpi: dict, periods: list[str], values: list) -> str:
-    """One KPI over time, its target and thresholds drawn in, as an HTML fragment."""
+def kpi_chart(kpi: dict, periods: list[str], values: list) -> go.Figure:
+    """One KPI over time, its target and thresholds drawn in."""
     figure = go.Figure(
         go.Scatter(
             x=periods,
@@ -42,12 +43,7 @@ def kpi_chart(kpi: dict, periods: list[str], values: list) -> str:
         xaxis={"type": "category", "gridcolor": "#eee"},
         yaxis={"gridcolor": "#eee", "title": {"text": kpi["unit"], "font": {"size": 10}}},
     )
-    return figure.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        config={"displayModeBar": False, "responsive": True},
-        div_id=f"chart-{kpi['code']}",
-    )
+    return figure
 
 
 def kpi_charts(cards: list[Scorecard], shown: Scorecard) -> list[dict]:
@@ -58,5 +54,5 @@ def kpi_charts(cards: list[Scorecard], shown: Scorecard) -> list[dict]:
     charts = []
     for kpi in sorted(shown.basis.kpis, key=lambda k: (k["category"], k["name"])):
         values = [card.lines.get(kpi["code"], (None, None))[0] for card in history]
-        charts.append({"kpi": kpi, "html": kpi_chart(kpi, periods, values)})
+        charts.append({"kpi": kpi, "figure": kpi_chart(kpi, periods, values)})
     return charts

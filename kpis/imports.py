@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from cmo_portal import dispatch
 from kpis.models import KpiDefinition, Measurement, MeasurementImport
 from suppliers.models import Cmo, Product, Site
 from suppliers.scoping import MANAGE_ALL
@@ -493,9 +494,7 @@ def measurements_import(
         else:
             _write_portable(frame, user, reason)
         if recompute:
-            from kpis.tasks import scorecards_recompute_task
-
-            transaction.on_commit(lambda: scorecards_recompute_task.delay(cmo_ids), robust=True)
+            dispatch.enqueue("kpis.tasks.scorecards_recompute_task", cmo_ids)
     report["committed"] = True
     progress(total, total, "done")
     return report

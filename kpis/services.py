@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kpis import scoring
 from kpis.models import CmoKpi, KpiDefinition, Measurement, Scorecard, ScoringBasis
+from kpis.signals import scorecards_recomputed
 
 logger = logging.getLogger(__name__)
 
@@ -343,4 +344,5 @@ def scorecards_recompute(cmo_ids: Iterable[int] | None = None, *, rebase: bool =
             result[column] = result[column].astype(int)
         _upsert_scorecards(result)
     logger.info("recomputed %d scorecards", len(result))
+    scorecards_recomputed.send(sender=Scorecard, cmo_ids=scope)
     return len(result)

@@ -7,14 +7,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import generic as django_views
 
-from cmo_portal import generic
+from cmo_portal import dispatch, generic
 from cmo_portal.forms import PortalFormMixin
 from kpis import charts, exports, filters, imports, scoring, selectors, tables
 from kpis.forms import CmoKpiForm, KpiDefinitionForm, MeasurementForm
@@ -387,9 +386,7 @@ def _start(job: MeasurementImport, *, commit: bool) -> None:
     )
     job.save(update_fields=["task_id", "status"])
     # After the commit, or the worker could look for a job it cannot see yet.
-    transaction.on_commit(
-        lambda: measurements_import_task.apply_async((job.pk, commit), task_id=job.task_id)
-    )
+    dispatch.enqueue(measurements_import_task, job.pk, commit, options={"task_id": job.task_id})
 
 
 class ImportStartView(ImportPermissionMixin, django_views.FormView):

@@ -10,9 +10,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
+from cmo_portal import dispatch
 from contracts.models import Contract
 from kpis.models import Measurement, Scorecard
+from kpis.signals import scorecards_recomputed
 from suppliers.models import Audit, AuditFinding, Cmo, Product, Site, SupplyStage
 
 # Seconds to wait for more changes before recomputing.
@@ -30,18 +33,20 @@ def risk_recompute_soon() -> bool:
     this call scheduled it."""
     if not cache.add(pending_key(), 1, timeout=DEBOUNCE_SECONDS * 10):
         return False
-    from portfolio.tasks import risk_recompute_task
-
-    risk_recompute_task.apply_async(countdown=DEBOUNCE_SECONDS)
+    dispatch.send_now("portfolio.tasks.risk_recompute_task", countdown=DEBOUNCE_SECONDS)
     return True
 
 
 def _changed(sender, **kwargs):
     if kwargs.get("raw"):  # fixtures being loaded
         return
-    # robust: a broker outage must not turn a save into an error page; the nightly
-    # recompute catches up.
-    transaction.on_commit(risk_recompute_soon, robust=True)
+    # A broker outage keeps the task in the outbox (cmo_portal.dispatch).
+    transaction.on_commit(risk_recompute_soon)
+
+
+@receiver(scorecards_recomputed, dispatch_uid="portfolio-risk-scorecards")
+def _scorecards_changed(sender, **kwargs):
+    transaction.on_commit(risk_recompute_soon)
 
 
 for model in WATCHED:

@@ -142,3 +142,19 @@ def _database_url_for(name: str) -> str:
     password = settings_dict.get("PASSWORD") or ""
     auth = f"{user}:{password}@" if password else f"{user}@"
     return f"postgres://{auth}{host}:{port}/{name}"
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """What `cmo_portal.dispatch` hands to the broker, as (task name, args, options)
+    tuples, instead of publishing it: for tests of *when* work is asked for. Tests of the
+    work itself run it on a real worker (`celery_worker_process`)."""
+    from cmo_portal import dispatch
+
+    sent = []
+    monkeypatch.setattr(
+        dispatch,
+        "_publish",
+        lambda name, args, kwargs, options=None: sent.append((name, list(args), options or {})),
+    )
+    return sent

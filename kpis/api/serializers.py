@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cmo_portal.api.base import PortalModelSerializer
@@ -26,6 +28,7 @@ class KpiDefinitionSerializer(PortalModelSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PeriodField(serializers.Field):
     """A quarter "2025Q3" or a month "2025-08", read and written as text."""
 

@@ -124,7 +124,7 @@ def test_missing_columns_are_refused(scm):
 
 
 def test_upload_preview_and_confirm_pages(acme, scm, client_for, monkeypatch):
-    monkeypatch.setattr("kpis.tasks.scorecards_recompute_task.delay", lambda ids: None)
+    monkeypatch.setattr("cmo_portal.dispatch._publish", lambda *args, **kwargs: None)
     client = client_for(scm)
     upload = SimpleUploadedFile("delivery.csv", _csv(GOOD).getvalue(), "text/csv")
     response = client.post(reverse("kpis:import_start"), {"file": upload})
@@ -173,20 +173,17 @@ def test_import_command(acme, scm, tmp_path, capsys):
 
 
 def test_large_upload_runs_as_a_task_with_a_progress_bar(
-    acme, scm, client_for, monkeypatch, django_capture_on_commit_callbacks
+    acme, scm, client_for, monkeypatch, django_capture_on_commit_callbacks, published
 ):
-    started = []
     monkeypatch.setattr("kpis.views.INLINE_IMPORT_MAX_BYTES", 10)
-    monkeypatch.setattr(
-        "kpis.views.measurements_import_task.apply_async",
-        lambda args, task_id: started.append((args, task_id)),
-    )
     client = client_for(scm)
     upload = SimpleUploadedFile("big.csv", _csv(GOOD).getvalue(), "text/csv")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("kpis:import_start"), {"file": upload})
     job = MeasurementImport.objects.get()
-    assert started == [((job.pk, False), job.task_id)]
+    assert published == [
+        ("kpis.tasks.measurements_import_task", [job.pk, False], {"task_id": job.task_id})
+    ]
     page = client.get(response.url).content.decode()
     assert 'hx-get="' + reverse("kpis:import_progress", args=[job.pk]) in page
 

@@ -150,14 +150,15 @@ def test_one_value_per_cmo_kpi_and_period(scm, client_for):
 
 
 def test_saving_a_measurement_recomputes_after_commit(
-    scm, client_for, django_capture_on_commit_callbacks, monkeypatch
+    scm, client_for, django_capture_on_commit_callbacks, published
 ):
-    calls = []
-    monkeypatch.setattr("kpis.tasks.scorecards_recompute_task.delay", lambda ids: calls.append(ids))
     cmo = CmoFactory()
     with django_capture_on_commit_callbacks(execute=True):
         MeasurementFactory(cmo=cmo, kpi=KpiDefinition.objects.get(code="otif"))
-    assert calls == [[cmo.pk]]
+    recomputes = [
+        args for name, args, _ in published if name == "kpis.tasks.scorecards_recompute_task"
+    ]
+    assert recomputes == [[[cmo.pk]]]
 
 
 def test_export_escapes_formulas_in_both_formats(scm, client_for):

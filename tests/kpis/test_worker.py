@@ -10,7 +10,7 @@ from kpis.models import Measurement, MeasurementImport, Scorecard
 from kpis.tasks import measurements_import_task, scorecards_recompute_task
 from tests.factories import CmoFactory, UserFactory
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def _wait(result: AsyncResult, timeout: float = 60) -> list[str]:

@@ -64,7 +64,7 @@ def test_a_for_cause_review_does_not_stop_the_scheduled_one():
 
 # Committed writes, seen by both threads' connections; the serialized rollback restores what
 # the migrations installed (roles) for the tests that follow.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_create_each_review_once(monkeypatch):
     cmos = [CmoFactory() for _ in range(25)]
     # Both runs read the same reviews as missing before either inserts: the unique

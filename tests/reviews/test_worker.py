@@ -14,7 +14,7 @@ from reviews.models import BusinessReview
 from reviews.scheduling import next_review_period
 from tests.factories import CmoFactory, UserFactory
 
-worker_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+worker_db = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.django_db
