@@ -73,23 +73,19 @@ def api_for():
     return login
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker process, consuming the test queue on the real Redis broker and
-    writing to the test database. Tests that use it need `transactional_db`, so that
-    what they write is committed and visible to the worker."""
+def start_celery_worker(name: str, queue: str, extra_env: dict | None = None) -> subprocess.Popen:
+    """Start a real Celery worker process on `queue`, writing to the test database, and
+    wait until it answers a ping."""
     from cmo_portal.celery import app
 
-    with django_db_blocker.unblock():
-        test_db = connection.settings_dict["NAME"]
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url_for(test_db),
+        "DATABASE_URL": _database_url_for(connection.settings_dict["NAME"]),
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
-    app.control.purge()
-    log_path = ROOT / "var" / f"test-worker-{app.conf.task_default_queue}.log"
-    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
+    log = open(ROOT / "var" / f"test-worker-{queue}-{name}.log", "w")  # noqa: SIM115 - lives with the process
+    hostname = f"{name}-{os.getpid()}"
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -104,9 +100,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             "--without-gossip",
             "--without-mingle",
             "-Q",
-            app.conf.task_default_queue,
+            queue,
             "-n",
-            f"test-{os.getpid()}@%h",
+            f"{hostname}@%h",
         ],
         cwd=ROOT,
         env=env,
@@ -116,20 +112,34 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         replies = app.control.ping(timeout=0.5) or []
-        if any(f"test-{os.getpid()}@" in name for reply in replies for name in reply):
-            break
+        if any(f"{hostname}@" in worker_name for reply in replies for worker_name in reply):
+            return worker
         if worker.poll() is not None:
             raise RuntimeError(f"Celery worker exited; see {log.name}")
-    else:
-        worker.kill()
-        raise RuntimeError(f"Celery worker did not answer within 30 s; see {log.name}")
-    yield worker
+    worker.kill()
+    raise RuntimeError(f"Celery worker did not answer within 30 s; see {log.name}")
+
+
+def stop_celery_worker(worker: subprocess.Popen) -> None:
     worker.terminate()
     try:
         worker.wait(timeout=10)
     except subprocess.TimeoutExpired:
         worker.kill()
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker process, consuming the test queue on the real Redis broker and
+    writing to the test database. Tests that use it need `transactional_db`, so that
+    what they write is committed and visible to the worker."""
+    from cmo_portal.celery import app
+
+    app.control.purge()
+    with django_db_blocker.unblock():
+        worker = start_celery_worker("test", app.conf.task_default_queue)
+    yield worker
+    stop_celery_worker(worker)
 
 
 def _database_url_for(name: str) -> str:

@@ -101,8 +101,14 @@ def test_the_nightly_recompute_is_in_the_schedule():
 def test_a_scorecard_recompute_schedules_a_risk_recompute(
     scheduled, django_capture_on_commit_callbacks
 ):
+    from kpis.models import KpiDefinition
     from kpis.services import scorecards_recompute
+    from tests.factories import MeasurementFactory
 
+    cmo = CmoFactory()
+    MeasurementFactory(
+        cmo=cmo, kpi=KpiDefinition.objects.get(code="otif")
+    )  # not committed: no trigger
     with django_capture_on_commit_callbacks(execute=True):
-        scorecards_recompute()  # bulk writes send no post_save; the kpis signal says it
+        scorecards_recompute([cmo.pk])  # bulk writes send no post_save; the kpis signal says it
     assert scheduled.call_count == 1
