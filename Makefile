@@ -45,6 +45,9 @@ chromium:
 
 ## bench: the figures the issues ask for, on PostgreSQL (see docs/benchmarks.md).
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the load test"; \
+		(apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || \
+		{ echo "wrk is missing and could not be installed: apt-get install wrk"; exit 1; }; }
 	$(BIN)/python bin/check-services "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DEBUG=false SECRET_KEY=bench-secret-key SECURE_SSL_REDIRECT=false \
 	DATABASE_URL="$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cmo_portal_bench}" \
