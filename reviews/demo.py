@@ -33,6 +33,7 @@ from reviews.models import (
 )
 from reviews.periods import period_label
 from reviews.scheduling import review_plan, reviews_mark_overdue, reviews_missing
+from reviews.services import snapshot_of
 from suppliers.models import Cmo
 
 # The change reason of every demo record (`portfolio.demo.DEMO_CHANGE_REASON`).
@@ -134,40 +135,10 @@ def _name(user) -> str:
     return user.get_full_name() or user.username
 
 
-def _snapshot(card: Scorecard) -> dict:
-    """What `reviews.services.scorecard_snapshot` freezes, from a scorecard already read."""
-    lines = []
-    for kpi in card.basis.kpis:
-        value, score = (card.lines or {}).get(kpi["code"], (None, None))
-        lines.append(
-            {
-                "code": kpi["code"],
-                "name": kpi["name"],
-                "unit": kpi["unit"],
-                "weight": kpi["weight"],
-                "value": value,
-                "score": score,
-            }
-        )
-    return {
-        "scorecard_id": card.pk,
-        "period": card.period.isoformat(),
-        "label": card.period_label,
-        "score": card.score,
-        "status": card.status,
-        "completeness": card.completeness,
-        "measured_count": card.measured_count,
-        "kpi_count": card.kpi_count,
-        "delta": card.delta,
-        "computed": card.computed.isoformat(),
-        "lines": lines,
-    }
-
-
 def scorecard_snapshots(cmos: list[Cmo], periods: list[datetime.date]) -> dict[tuple, dict]:
     """The snapshots of the CMOs' scorecards of `periods`, by (CMO pk, period). One query."""
     cards = Scorecard.objects.filter(cmo__in=cmos, period__in=periods).select_related("basis")
-    return {(card.cmo_id, card.period): _snapshot(card) for card in cards}
+    return {(card.cmo_id, card.period): snapshot_of(card) for card in cards}
 
 
 def _weakest(snapshot: dict) -> dict | None:

@@ -65,8 +65,12 @@ def scorecard_snapshot(review: BusinessReview) -> dict:
         .select_related("basis")
         .first()
     )
-    if card is None:
-        return {}
+    return snapshot_of(card) if card is not None else {}
+
+
+def snapshot_of(card: Scorecard) -> dict:
+    """A scorecard, read with its basis, as frozen into a review: its figures and each
+    KPI line named."""
     lines = []
     for kpi in card.basis.kpis:
         value, score = (card.lines or {}).get(kpi["code"], (None, None))
