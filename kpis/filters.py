@@ -1,7 +1,7 @@
 """One FilterSet per model, shared by the list pages and the API."""
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django import forms
 from django.db.models import Q
 
 from cmo_portal.filters import PortalFilterSet
@@ -11,16 +11,32 @@ from suppliers.filters import relationship_managers
 from suppliers.models import Capability, Cmo, Product, Site
 
 
+class QuarterField(forms.CharField):
+    """Refuses text that is not a period while the form is cleaned, so that a bad value
+    is a form error (a 400 naming the parameter in the API), not a failure of the query."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            try:
+                parse_period(value)
+            except ValueError as exc:
+                # A parameter, not part of the message: the text may hold a "%".
+                raise forms.ValidationError(
+                    "%(reason)s", code="invalid", params={"reason": str(exc)}
+                ) from exc
+        return value
+
+
 class QuarterFilter(django_filters.CharFilter):
     """A quarter written as 2025Q3 (or 2025 Q3)."""
+
+    field_class = QuarterField
 
     def filter(self, qs, value):
         if not value:
             return qs
-        try:
-            start, month = parse_period(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
+        start, month = parse_period(value)
         return qs.filter(**{self.field_name: start})
 
 

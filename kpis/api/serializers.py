@@ -51,7 +51,12 @@ class PeriodField(serializers.Field):
 class MeasurementSerializer(PortalModelSerializer):
     period = PeriodField(help_text="A quarter (2025Q3) or a month (2025-08).")
     kpi = serializers.SlugRelatedField(slug_field="code", queryset=KpiDefinition.objects.all())
-    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    entered_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who entered it; null if unknown or the account was deleted.",
+    )
 
     class Meta:
         model = Measurement

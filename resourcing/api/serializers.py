@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -46,3 +47,24 @@ class BudgetLineSerializer(serializers.Serializer):
     required_hours = serializers.FloatField()
     shortfall = serializers.FloatField()
     under_resourced = serializers.BooleanField()
+
+
+# The answers are objects, not bare lists: room for totals beside the rows, and the same
+# `results` key as the paginated lists of the rest of the API. `many=False` tells the
+# schema so, which would otherwise wrap a `list` action's answer in an array.
+
+
+@extend_schema_serializer(many=False)
+class WorkloadAnswerSerializer(serializers.Serializer):
+    results = PersonWorkloadSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)
+class GapAnswerSerializer(serializers.Serializer):
+    total_gap_fte = serializers.FloatField(help_text="FTE short over all roles this quarter.")
+    results = RoleGapSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)
+class BudgetAnswerSerializer(serializers.Serializer):
+    results = BudgetLineSerializer(many=True)

@@ -34,7 +34,7 @@ class WorkloadViewSet(viewsets.ViewSet):
 
     permission_classes = [OwnWorkloadReader]
 
-    @extend_schema(responses=serializers.PersonWorkloadSerializer(many=True))
+    @extend_schema(responses=serializers.WorkloadAnswerSerializer)
     def list(self, request):
         plan = selectors.ResourcePlan.load()
         only = None if reads_whole_plan(request.user) else request.user.pk
@@ -56,7 +56,7 @@ class WorkloadViewSet(viewsets.ViewSet):
             }
             for row in plan.person_rows(only=only)
         ]
-        return Response({"results": serializers.PersonWorkloadSerializer(data, many=True).data})
+        return Response(serializers.WorkloadAnswerSerializer({"results": data}).data)
 
 
 class GapViewSet(viewsets.ViewSet):
@@ -64,18 +64,14 @@ class GapViewSet(viewsets.ViewSet):
 
     permission_classes = [PlanReader]
 
-    @extend_schema(responses=serializers.RoleGapSerializer(many=True))
+    @extend_schema(responses=serializers.GapAnswerSerializer)
     def list(self, request):
         plan = selectors.ResourcePlan.load()
         rows = [
             {**r, "role_label": effort.ROLE_LABELS[r["role"]]} for r in plan.gaps.to_dict("records")
         ]
-        return Response(
-            {
-                "total_gap_fte": plan.total_gap_fte(),
-                "results": serializers.RoleGapSerializer(rows, many=True).data,
-            }
-        )
+        answer = {"total_gap_fte": plan.total_gap_fte(), "results": rows}
+        return Response(serializers.GapAnswerSerializer(answer).data)
 
 
 class BudgetViewSet(viewsets.ViewSet):
@@ -83,7 +79,7 @@ class BudgetViewSet(viewsets.ViewSet):
 
     permission_classes = [PlanReader]
 
-    @extend_schema(responses=serializers.BudgetLineSerializer(many=True))
+    @extend_schema(responses=serializers.BudgetAnswerSerializer)
     def list(self, request):
         lines = selectors.budget_lines(selectors.ResourcePlan.load())
         data = [
@@ -94,4 +90,4 @@ class BudgetViewSet(viewsets.ViewSet):
             }
             for line in lines
         ]
-        return Response({"results": serializers.BudgetLineSerializer(data, many=True).data})
+        return Response(serializers.BudgetAnswerSerializer({"results": data}).data)

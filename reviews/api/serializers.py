@@ -25,7 +25,7 @@ class SignatureSerializer(serializers.ModelSerializer):
 
 class BusinessReviewSerializer(PortalModelSerializer):
     period_label = serializers.CharField(read_only=True)
-    signature = SignatureSerializer(read_only=True)
+    signature = SignatureSerializer(read_only=True, allow_null=True, help_text="Null until signed.")
     stakeholder_rating = serializers.SerializerMethodField(
         help_text="Median of the answered stakeholders' weighted totals (1–5)."
     )

@@ -126,8 +126,9 @@ class StakeholderRatingViewSet(LockConflictMixin, ScopedModelViewSet):
             raise ReviewLocked(review)
         serializer.save(requested_by=self.request.user)
 
+    # The inbox is answered as a plain list, unfiltered: the schema must say so too.
     @extend_schema(request=None, responses=serializers.StakeholderRatingSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def mine(self, request):
         """The requests waiting for the caller's answer (their inbox)."""
         data = self.get_serializer(self.get_queryset(), many=True).data

@@ -15,6 +15,14 @@ class CmoSerializer(PortalModelSerializer):
     capabilities = serializers.SlugRelatedField(
         many=True, slug_field="name", queryset=Capability.objects.all(), required=False
     )
+    # Declared, not derived: a read-only model field loses `allow_blank`, and the schema
+    # would then omit "" (a CMO whose risk has not been computed yet).
+    oversight_tier = serializers.ChoiceField(
+        choices=Cmo.OversightTier.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=Cmo._meta.get_field("oversight_tier").help_text,
+    )
 
     class Meta:
         model = Cmo
@@ -39,7 +47,7 @@ class CmoSerializer(PortalModelSerializer):
             "updated",
             "change_reason",
         ]
-        read_only_fields = ["created", "updated", "oversight_tier"]
+        read_only_fields = ["created", "updated"]
 
 
 class SiteSerializer(PortalModelSerializer):
