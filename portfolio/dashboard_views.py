@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.generic import TemplateView, View
@@ -142,10 +142,7 @@ class PortfolioDashboardView(DashboardPermissionMixin, TemplateView):
         gap = cache.get_or_set(
             RESOURCING_GAP_KEY, lambda: ResourcePlan.load().total_gap_fte(), RESOURCING_GAP_TTL
         )
-        try:
-            url = reverse("resourcing:plan")
-        except NoReverseMatch:  # the resource plan's page is not routed yet
-            url = ""
+        url = reverse("resourcing:workload")
         return {
             "key": "resourcing-gap",
             "label": "Oversight staff gap",
