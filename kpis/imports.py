@@ -10,6 +10,7 @@ measurements' history.
 import io
 import logging
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def _chunks(source, filename: str) -> Iterator[pd.DataFrame]:
             frame = frame.fillna("").astype(str)
             frame.columns = [str(c).strip().lower() for c in frame.columns]
             yield frame
-    except (ValueError, KeyError, OSError) as exc:
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         if isinstance(exc, ImportFileError):
             raise
         raise ImportFileError(f"The file cannot be read: {exc}") from exc

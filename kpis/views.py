@@ -372,6 +372,23 @@ class ImportUploadForm(PortalFormMixin, forms.Form):
             raise forms.ValidationError(
                 f"The file is larger than {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB."
             )
+        # The content, not only the name: an .xlsx is a zip; a CSV is text.
+        upload.seek(0)
+        head = upload.read(65536)
+        upload.seek(0)
+        if upload.name.lower().endswith(".xlsx"):
+            if not head.startswith(b"PK\x03\x04"):
+                raise forms.ValidationError("The file is named .xlsx but is not an Excel workbook.")
+        else:
+            try:
+                if b"\x00" in head:
+                    raise UnicodeDecodeError("utf-8", head, 0, 1, "NUL byte")
+                head.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                if exc.reason != "unexpected end of data":  # a character cut at 64 KiB
+                    raise forms.ValidationError(
+                        "The file is named .csv but is not UTF-8 text; export it as CSV UTF-8."
+                    ) from exc
         return upload
 
 

@@ -193,3 +193,20 @@ def test_large_upload_runs_as_a_task_with_a_progress_bar(
     job.save()
     finished = client.get(reverse("kpis:import_progress", args=[job.pk]))
     assert finished["HX-Refresh"] == "true"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("q3.xlsx", b"cmo,kpi,period,value\n", "not an Excel workbook"),
+        ("q3.csv", b"PK\x03\x04\x00\x00binary", "not UTF-8 text"),
+        ("q3.exe", b"MZ", "Upload a CSV"),
+    ],
+)
+def test_an_upload_is_checked_by_its_content(scm, client_for, name, content, message):
+    response = client_for(scm).post(
+        reverse("kpis:import_start"), {"file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not MeasurementImport.objects.exists()
