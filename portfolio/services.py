@@ -397,6 +397,12 @@ def risk_recompute(today: datetime.date | None = None) -> RecomputeResult:
         _upsert(CmoRisk, cmo_rows, "cmo")
         result.cmos = len(cmo_rows)
 
+        if changed:
+            _write_tiers(changed)
+        result.tiers_changed = [c.pk for c in changed]
+        # After the tiers are written: the resource plan reads them from the CMOs.
+        findings += _under_resourced_findings(today)
+
         OversightFinding.objects.all().delete()
         OversightFinding.objects.bulk_create(
             [
@@ -418,30 +424,6 @@ def risk_recompute(today: datetime.date | None = None) -> RecomputeResult:
             ]
         )
         result.findings = len(findings)
-
-        if changed:
-            _write_tiers(changed)
-        result.tiers_changed = [c.pk for c in changed]
-        # After the tiers are written: the resource plan reads them from the CMOs.
-        under_resourced = _under_resourced_findings(today)
-        OversightFinding.objects.bulk_create(
-            [
-                OversightFinding(
-                    key=f.key,
-                    cmo_id=f.cmo_id,
-                    kind=f.kind,
-                    severity=f.severity,
-                    severity_rank=oversight.SEVERITY_RANK[f.severity],
-                    message=f.message[:500],
-                    fix_url=f.fix_url,
-                    product_id=f.product_id,
-                    first_seen=first_seen.get(f.key, now),
-                    computed=now,
-                )
-                for f in under_resourced
-            ]
-        )
-        result.findings += len(under_resourced)
         result.reviews_scheduled = for_cause_reviews_schedule(
             result.escalations, today, {c.pk: c.relationship_manager_id for c in cmos}
         )
