@@ -3,18 +3,14 @@
 import datetime
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
+from cmo_portal.celery import retry_policy
 from contracts import alerts
 
 
 @shared_task(
-    autoretry_for=(OperationalError, ConnectionError, OSError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-    acks_late=True,
+    **retry_policy(OSError),  # OSError: the mail server
     time_limit=10 * 60,
     soft_time_limit=9 * 60,
 )

@@ -2,18 +2,12 @@
 their retry policy."""
 
 from celery import shared_task
-from django.db import OperationalError
 
+from cmo_portal.celery import retry_policy
 from kpis import imports, services
 from kpis.models import MeasurementImport
 
-RETRY = {
-    "autoretry_for": (OperationalError, ConnectionError),
-    "retry_backoff": True,
-    "retry_jitter": True,
-    "max_retries": 5,
-    "acks_late": True,
-}
+RETRY = retry_policy()
 
 
 @shared_task(**RETRY, time_limit=10 * 60, soft_time_limit=9 * 60)

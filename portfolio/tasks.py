@@ -3,18 +3,12 @@ their retry policy."""
 
 from celery import shared_task
 from django.core.cache import cache
-from django.db import OperationalError
 
+from cmo_portal.celery import retry_policy
 from portfolio import services
 from portfolio.signals import pending_key
 
-RETRY = {
-    "autoretry_for": (OperationalError, ConnectionError),
-    "retry_backoff": True,
-    "retry_jitter": True,
-    "max_retries": 5,
-    "acks_late": True,
-}
+RETRY = retry_policy()
 
 
 @shared_task(**RETRY, time_limit=20 * 60, soft_time_limit=18 * 60)

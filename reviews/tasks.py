@@ -4,18 +4,12 @@ declare their retry policy. All are safe to run twice (see `reviews.scheduling`)
 import datetime
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
+from cmo_portal.celery import retry_policy
 from reviews import notifications, scheduling
 
-RETRY = {
-    "autoretry_for": (OperationalError, ConnectionError, OSError),
-    "retry_backoff": True,
-    "retry_jitter": True,
-    "max_retries": 5,
-    "acks_late": True,
-}
+RETRY = retry_policy(OSError)  # OSError: the mail server
 
 
 def _day(today: str | None) -> datetime.date:
