@@ -335,42 +335,31 @@ def spend_by_country(frame: pd.DataFrame) -> pd.DataFrame:
 # --- Tiles read from their own tables (one query each) --------------------------------------
 
 
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(rows), columns=columns)
+def _frame(queryset: QuerySet, *fields: str, limit: int | None = None) -> pd.DataFrame:
+    """The `fields` of the rows of `queryset` as a DataFrame, in one query (columns
+    present even when there is no row)."""
+    rows = queryset.values(*fields)
+    if limit:
+        rows = rows[:limit]
+    return pd.DataFrame.from_records(list(rows), columns=list(fields))
 
 
 def notice_contracts(cmos: QuerySet, today: datetime.date) -> pd.DataFrame:
     """Contracts in force whose last day to give notice falls in the next 90 days."""
     until = today + datetime.timedelta(days=NOTICE_WINDOW_DAYS)
-    rows = (
+    frame = _frame(
         Contract.objects.in_force(today)
         .filter(cmo__in=cmos, last_notice_date__gte=today, last_notice_date__lte=until)
-        .order_by("last_notice_date", "reference")
-        .values(
-            "id",
-            "reference",
-            "title",
-            "cmo_id",
-            "cmo__name",
-            "contract_type",
-            "last_notice_date",
-            "expiry_date",
-            "auto_renewal",
-        )
-    )
-    frame = _frame(
-        rows,
-        [
-            "id",
-            "reference",
-            "title",
-            "cmo_id",
-            "cmo__name",
-            "contract_type",
-            "last_notice_date",
-            "expiry_date",
-            "auto_renewal",
-        ],
+        .order_by("last_notice_date", "reference"),
+        "id",
+        "reference",
+        "title",
+        "cmo_id",
+        "cmo__name",
+        "contract_type",
+        "last_notice_date",
+        "expiry_date",
+        "auto_renewal",
     ).rename(columns={"cmo__name": "CMO", "last_notice_date": "notice_by"})
     frame["contract_type"] = frame["contract_type"].map(dict(Contract.Type.choices))
     frame["days_left"] = [(d - today).days for d in frame["notice_by"]]
@@ -379,24 +368,18 @@ def notice_contracts(cmos: QuerySet, today: datetime.date) -> pd.DataFrame:
 
 def overdue_reviews(cmos: QuerySet, today: datetime.date) -> pd.DataFrame:
     """Business reviews not signed off by their due date."""
-    rows = (
+    frame = _frame(
         BusinessReview.objects.filter(cmo__in=cmos, status__in=BusinessReview.OPEN_STATUSES)
         .filter(Q(status=BusinessReview.Status.OVERDUE) | Q(due_date__lt=today))
-        .order_by("due_date", "cmo__name")
-        .values(
-            "id",
-            "cmo_id",
-            "cmo__name",
-            "kind",
-            "period",
-            "due_date",
-            "status",
-            "owner__username",
-        )
-    )
-    frame = _frame(
-        rows,
-        ["id", "cmo_id", "cmo__name", "kind", "period", "due_date", "status", "owner__username"],
+        .order_by("due_date", "cmo__name"),
+        "id",
+        "cmo_id",
+        "cmo__name",
+        "kind",
+        "period",
+        "due_date",
+        "status",
+        "owner__username",
     ).rename(columns={"cmo__name": "CMO", "owner__username": "owner"})
     frame["kind"] = frame["kind"].map(dict(BusinessReview.Kind.choices))
     frame["status"] = frame["status"].map(dict(BusinessReview.Status.choices))
@@ -406,33 +389,16 @@ def overdue_reviews(cmos: QuerySet, today: datetime.date) -> pd.DataFrame:
 
 def overdue_actions(cmos: QuerySet, today: datetime.date) -> pd.DataFrame:
     """Open action items from business reviews, past their due date."""
-    rows = (
-        ActionItem.objects.overdue(today)
-        .filter(review__cmo__in=cmos)
-        .order_by("due_date", "pk")
-        .values(
-            "id",
-            "review_id",
-            "review__cmo_id",
-            "review__cmo__name",
-            "description",
-            "owner__username",
-            "owner_at_cmo",
-            "due_date",
-        )
-    )
     frame = _frame(
-        rows,
-        [
-            "id",
-            "review_id",
-            "review__cmo_id",
-            "review__cmo__name",
-            "description",
-            "owner__username",
-            "owner_at_cmo",
-            "due_date",
-        ],
+        ActionItem.objects.overdue(today).filter(review__cmo__in=cmos).order_by("due_date", "pk"),
+        "id",
+        "review_id",
+        "review__cmo_id",
+        "review__cmo__name",
+        "description",
+        "owner__username",
+        "owner_at_cmo",
+        "due_date",
     ).rename(
         columns={
             "review__cmo_id": "cmo_id",
@@ -459,15 +425,18 @@ def finding_counts(cmos: QuerySet) -> list[dict]:
 
 def open_findings(cmos: QuerySet, limit: int | None = None) -> pd.DataFrame:
     """The oversight findings of `cmos`, most severe first."""
-    rows = (
-        OversightFinding.objects.filter(cmo__in=cmos)
-        .order_by("severity_rank", "cmo__name", "kind", "pk")
-        .values("id", "cmo_id", "cmo__name", "severity", "kind", "message", "fix_url")
-    )
-    if limit:
-        rows = rows[:limit]
     frame = _frame(
-        rows, ["id", "cmo_id", "cmo__name", "severity", "kind", "message", "fix_url"]
+        OversightFinding.objects.filter(cmo__in=cmos).order_by(
+            "severity_rank", "cmo__name", "kind", "pk"
+        ),
+        "id",
+        "cmo_id",
+        "cmo__name",
+        "severity",
+        "kind",
+        "message",
+        "fix_url",
+        limit=limit,
     ).rename(columns={"cmo__name": "CMO"})
     frame["kind"] = frame["kind"].map(dict(OversightFinding.Kind.choices))
     return frame
