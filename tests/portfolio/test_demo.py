@@ -7,10 +7,9 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from portfolio import demo as demo_module
 from portfolio.demo import DEMO_CHANGE_REASON, seed_demo
 from reviews.models import ActionItem, BusinessReview, ReviewSignature
 from suppliers.models import Audit, AuditFinding, Capa, Cmo, Product, Site, SupplyStage
+from tests.portfolio.conftest import table_counts
 
 PORTFOLIO_MODELS = [
     Cmo,
@@ -35,31 +35,9 @@ PORTFOLIO_MODELS = [
 ACTIVE = (Cmo.Status.APPROVED, Cmo.Status.CONDITIONAL, Cmo.Status.QUALIFYING)
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, seeded once for the module inside a transaction rolled back at the end;
-    each test runs in a savepoint of it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        portfolio = seed_demo(seed=42)
-    yield portfolio
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-
-
 @pytest.fixture
 def today():
     return timezone.localdate()
-
-
-def table_counts() -> dict[str, int]:
-    """Rows of every table, history and many-to-many tables included."""
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models(include_auto_created=True)
-    }
 
 
 def snapshot() -> dict[str, list]:

@@ -5,10 +5,8 @@ something to show, and the demo stays deterministic, idempotent and set-based.""
 import io
 from collections import Counter
 
-import pytest
-from django.apps import apps
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
@@ -22,6 +20,7 @@ from reviews import services
 from reviews.demo import reviewed_quarter
 from reviews.models import ActionItem, BusinessReview, ReviewSignature, StakeholderRating
 from suppliers.models import Cmo, Product, SupplyStage
+from tests.portfolio.conftest import table_counts
 
 STEP_MODELS = [
     Measurement,
@@ -33,27 +32,6 @@ STEP_MODELS = [
     ProductOversightBudget,
     ProductPhasePlan,
 ]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, seeded once for the module inside a transaction rolled back at the end;
-    each test runs in a savepoint of it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        portfolio = seed_demo(seed=42)
-    yield portfolio
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-
-
-def table_counts() -> dict[str, int]:
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models(include_auto_created=True)
-    }
 
 
 def snapshot() -> dict[str, list]:
