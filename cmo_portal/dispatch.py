@@ -72,17 +72,24 @@ def outbox_flush(limit: int = 500) -> int:
     return sent
 
 
-def broker_available(timeout: float = 0.5) -> bool:
-    """Whether the broker answers, checked at most every CHECK_INTERVAL seconds."""
-    now = time.monotonic()
-    if now - _STATE["checked"] < CHECK_INTERVAL:
-        return _STATE["available"]
+def broker_answers(timeout: float) -> bool:
+    """Whether the broker accepts a connection now (no cache: the health check)."""
     try:
         with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
-        available = True
-    except Exception:  # any failure to connect means "paused" for the banner
-        available = False
+    except Exception:  # any failure to connect means "unreachable"
+        logger.warning("broker unreachable", exc_info=True)
+        return False
+    return True
+
+
+def broker_available(timeout: float = 0.5) -> bool:
+    """Whether the broker answers, checked at most every CHECK_INTERVAL seconds (for the
+    banner on every page)."""
+    now = time.monotonic()
+    if now - _STATE["checked"] < CHECK_INTERVAL:
+        return _STATE["available"]
+    available = broker_answers(timeout)
     was_available = _STATE["available"]
     _STATE.update(checked=now, available=available)
     if available and not was_available:

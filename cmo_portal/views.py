@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cmo_portal import roles
-from cmo_portal.celery import app as celery_app
+from cmo_portal import dispatch, roles
 from cmo_portal.security import log_refused_access
 
 logger = logging.getLogger(__name__)
@@ -41,21 +40,11 @@ def _database_ok() -> bool:
         return False
 
 
-def broker_ok(timeout: float = 2.0) -> bool:
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
-        return True
-    except Exception:
-        logger.warning("health check: broker unreachable", exc_info=True)
-        return False
-
-
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {"database": _database_ok(), "broker": broker_ok()}
+    checks = {"database": _database_ok(), "broker": dispatch.broker_answers(timeout=2.0)}
     healthy = all(checks.values())
     body = {
         "status": "ok" if healthy else "unavailable",
