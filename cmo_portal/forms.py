@@ -29,7 +29,6 @@ class PortalModelForm(PortalFormMixin, forms.ModelForm):
         max_length=500,
         help_text="Kept in the record's history.",
     )
-    date_fields_as_pickers = True
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ foreign-key ids.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -59,7 +60,7 @@ def _display(model, name: str, value, fk_labels: dict) -> str:
         return "—"
     try:
         model_field = model._meta.get_field(name)
-    except Exception:  # a history-only or m2m field: show the value as it is
+    except FieldDoesNotExist:  # a history-only field: show the value as it is
         return str(value)
     if isinstance(model_field, models.ForeignKey):
         return fk_labels.get((model_field.attname, value), f"#{value}")
@@ -118,5 +119,5 @@ def _m2m_names(value):
 def _verbose(model, name: str) -> str:
     try:
         return str(model._meta.get_field(name).verbose_name)
-    except Exception:
+    except FieldDoesNotExist:
         return name.replace("_", " ")

@@ -21,7 +21,6 @@ def cmos_reassign(cmo_ids, *, relationship_manager, by, reason: str) -> int:
     for cmo in cmos:
         cmo.relationship_manager = relationship_manager
         cmo.updated = now
-        cmo._change_reason = reason
     bulk_update_with_history(
         cmos,
         Cmo,

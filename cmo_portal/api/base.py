@@ -67,15 +67,12 @@ class PortalModelSerializer(serializers.ModelSerializer):
             raise ValidationError(errors) from exc
         return attrs
 
-    def _pop_reason(self, validated_data):
-        return validated_data.pop("change_reason", "")
-
     def create(self, validated_data):
-        self._pop_reason(validated_data)
+        validated_data.pop("change_reason", "")
         return super().create(validated_data)
 
     def update(self, instance, validated_data):
-        reason = self._pop_reason(validated_data)
+        reason = validated_data.pop("change_reason", "")
         if reason:
             instance._change_reason = reason
         return super().update(instance, validated_data)
