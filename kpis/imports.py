@@ -382,25 +382,29 @@ def _write_postgresql(frame: pd.DataFrame, user, reason: str) -> None:
             "now": timezone.now(),
             "reason": reason,
         }
-        cursor.execute(
-            f"WITH created AS (INSERT INTO {table} ({', '.join(fields)}) "
-            f"SELECT {select} FROM _measurement_import i WHERE i.existing_id IS NULL "
-            f"RETURNING {returned}) "
-            f"INSERT INTO {history} ({history_columns}) "
-            f"SELECT {returned}, %(now)s, %(reason)s, '+', %(user)s FROM created",
-            params,
-        )
-        assignments = ", ".join(
-            [f"{c} = i.{c}" for c in _WRITTEN if c not in values]
-            + [f"{c} = {v}" for c, v in values.items()]
-        )
-        cursor.execute(
-            f"WITH changed AS (UPDATE {table} m SET {assignments} FROM _measurement_import i "
-            f"WHERE m.id = i.existing_id RETURNING {', '.join('m.' + c for c in ['id', *fields])}) "
-            f"INSERT INTO {history} ({history_columns}) "
-            f"SELECT {returned}, %(now)s, %(reason)s, '~', %(user)s FROM changed",
-            params,
-        )
+        new = frame["existing_id"].isna()
+        if new.any():
+            cursor.execute(
+                f"WITH created AS (INSERT INTO {table} ({', '.join(fields)}) "
+                f"SELECT {select} FROM _measurement_import i WHERE i.existing_id IS NULL "
+                f"RETURNING {returned}) "
+                f"INSERT INTO {history} ({history_columns}) "
+                f"SELECT {returned}, %(now)s, %(reason)s, '+', %(user)s FROM created",
+                params,
+            )
+        if not new.all():
+            assignments = ", ".join(
+                [f"{c} = i.{c}" for c in _WRITTEN if c not in values]
+                + [f"{c} = {v}" for c, v in values.items()]
+            )
+            changed = ", ".join("m." + c for c in ["id", *fields])
+            cursor.execute(
+                f"WITH changed AS (UPDATE {table} m SET {assignments} "
+                f"FROM _measurement_import i WHERE m.id = i.existing_id RETURNING {changed}) "
+                f"INSERT INTO {history} ({history_columns}) "
+                f"SELECT {returned}, %(now)s, %(reason)s, '~', %(user)s FROM changed",
+                params,
+            )
         cursor.execute("DROP TABLE _measurement_import")
 
 

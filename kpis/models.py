@@ -201,8 +201,8 @@ class Measurement(models.Model):
         IMPORT = "import", "Import"
         API = "api", "API"
 
-    # No index of its own: the unique constraint's index and `measurement_cmo_period`
-    # both lead with the CMO (one index fewer to maintain on a large import).
+    # No index of its own: the unique constraint's index leads with the CMO (one index fewer
+    # to maintain on a large import).
     cmo = models.ForeignKey(
         Cmo,
         on_delete=models.CASCADE,
@@ -210,14 +210,32 @@ class Measurement(models.Model):
         verbose_name="CMO",
         db_index=False,
     )
+    # Most values are for the whole CMO: partial indexes (in Meta) skip the rows without a
+    # site or product, where a full index would grow by a million entries per large import.
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, null=True, blank=True, related_name="measurements"
+        Site,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        db_index=False,
     )
     product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="measurements"
+        Product,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        db_index=False,
     )
+    # No index: a KPI names a twentieth of all rows, which a scan reads about as fast, and
+    # an index on it would cost an import of a million rows a second.
     kpi = models.ForeignKey(
-        KpiDefinition, on_delete=models.PROTECT, related_name="measurements", verbose_name="KPI"
+        KpiDefinition,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        verbose_name="KPI",
+        db_index=False,
     )
     period = models.DateField(help_text="First day of the quarter.")
     month = models.PositiveSmallIntegerField(
@@ -228,18 +246,24 @@ class Measurement(models.Model):
     denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     comment = models.TextField(blank=True)
+    # Who entered a value is recorded as written, like the user of a history row, without a
+    # database check per row: an import writes a million rows by one user, checked once.
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     updated = models.DateTimeField(auto_now=True)
 
     # History is read per record and per CMO; indexes on its other references would only
-    # slow imports down.
-    history = HistoricalRecords(no_db_index=["site", "product", "kpi", "entered_by"])
+    # slow imports down. The user is kept as written, without a foreign-key check per row: an
+    # import writes a million history rows by one user, whom the import has already checked.
+    history = HistoricalRecords(
+        no_db_index=["site", "product", "kpi", "entered_by"], user_db_constraint=False
+    )
     objects = MeasurementQuerySet.as_manager()
 
     class Meta:
@@ -247,12 +271,13 @@ class Measurement(models.Model):
         constraints = [
             # Coalesce makes a missing site, product or month collide like any other value
             # (portable, unlike PostgreSQL's NULLS NOT DISTINCT).
+            # CMO and period lead: the index also serves every read of a CMO's quarter.
             models.UniqueConstraint(
                 "cmo",
+                "period",
+                "kpi",
                 Coalesce(F("site"), Value(0)),
                 Coalesce(F("product"), Value(0)),
-                "kpi",
-                "period",
                 Coalesce(F("month"), Value(0)),
                 name="measurement_unique_per_period",
                 violation_error_message=(
@@ -265,7 +290,12 @@ class Measurement(models.Model):
                 violation_error_message="The month must be between 1 and 12.",
             ),
         ]
-        indexes = [models.Index(fields=["cmo", "period"], name="measurement_cmo_period")]
+        indexes = [
+            models.Index(fields=["site"], condition=Q(site__isnull=False), name="measurement_site"),
+            models.Index(
+                fields=["product"], condition=Q(product__isnull=False), name="measurement_product"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kpi.code} {self.period_label} {self.cmo.name}: {self.value:g}"
