@@ -247,7 +247,8 @@ class Measurement(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     comment = models.TextField(blank=True)
     # Who entered a value is recorded as written, like the user of a history row, without a
-    # database check per row: an import writes a million rows by one user, checked once.
+    # database check per row (an import writes a million rows by one user, checked once) and
+    # without an index (nothing looks measurements up by who entered them).
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -255,6 +256,7 @@ class Measurement(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     updated = models.DateTimeField(auto_now=True)
 

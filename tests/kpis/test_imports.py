@@ -1,6 +1,7 @@
 """Import of measurements from CSV and XLSX: validate everything, then all or nothing."""
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -56,6 +57,17 @@ def test_valid_csv_is_imported_with_history(acme, scm):
     assert record.history_change_reason == "Imported from m.csv"
 
 
+def test_every_field_is_stored_as_written(acme, scm):
+    _run(_csv([GOOD[0], "acme pharma,Basel,PRD-1,rft,2025-08,97.1234,97,100,"]), scm)
+    fields = ["period", "month", "site__name", "product__code", "value"]
+    fields += ["numerator", "denominator", "comment"]
+    stored = list(Measurement.objects.order_by("period").values_list(*fields))
+    assert stored == [
+        (date(2025, 1, 1), None, None, None, Decimal("91.5"), None, None, "quarter 1"),
+        (date(2025, 7, 1), 8, "Basel", "PRD-1", Decimal("97.1234"), 97, 100, ""),
+    ]
+
+
 def test_valid_xlsx_is_imported(acme, scm):
     rows = [["Acme Pharma", "", "", "otif", "2025Q3", 96.5, "", "", "from Excel"]]
     report = _run(_xlsx(rows), scm, filename="m.xlsx")
@@ -83,6 +95,8 @@ BAD_ROWS = [
     ("Acme Pharma,,,otif,2023Q3,ninety,,,", "value", "“ninety” is not a number."),
     ("Acme Pharma,,,otif,2023Q3,101,,,", "value", "percentage out of range"),
     ("Acme Pharma,Zurich,,otif,2023Q3,90,,,", "site", "Unknown site"),
+    ("Acme Pharma,,PRD-9,otif,2023Q3,90,,,", "product", "Unknown product “PRD-9”."),
+    ("Acme Pharma,,,otif,2023Q3,90,1e12,,", "numerator", "1e12 is too large"),
     ("Acme Pharma,,,otif,2023Q3,,,,", "value", "The value is missing."),
     ("Acme Pharma,,,otif,2025Q1,90,,,", "period", "Duplicate of row 2"),
 ]
