@@ -10,13 +10,14 @@ measurements' history.
 import io
 import logging
 import re
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -549,6 +550,7 @@ def measurements_import(
     error, write them all in one transaction. Returns the report: rows, how many are
     created and updated, and the errors as {"row", "column", "message"}."""
     progress = progress or _no_progress
+    started = time.monotonic()
     total = _count_rows(source, filename)
     lookups = _Lookups(user)
     errors: list[tuple[int, str, str]] = []
@@ -583,28 +585,53 @@ def measurements_import(
             for row, column, message in sorted(errors)[:MAX_ERRORS_KEPT]
         ],
         "committed": False,
+        "seconds": {},
     }
     if errors or frame.empty:
+        report["seconds"]["validating"] = round(time.monotonic() - started, 2)
         return report
     frame = _with_periods(frame)
     frame["existing_id"] = _existing_ids(frame).to_numpy()
     report["updated"] = int(frame["existing_id"].notna().sum())
     report["created"] = len(frame) - report["updated"]
+    started = _stage_done(report, "validating", started)
     if not commit:
         return report
     progress(done, total, "writing")
     reason = CHANGE_REASON.format(name=Path(filename).name)
     cmo_ids = [int(c) for c in frame["cmo_id"].unique()]
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            _write_postgresql(frame, user, reason)
-        else:
-            _write_portable(frame, user, reason)
-        if recompute:
-            dispatch.enqueue("kpis.tasks.scorecards_recompute_task", cmo_ids)
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                _write_postgresql(frame, user, reason)
+            else:
+                _write_portable(frame, user, reason)
+            started = _stage_done(report, "writing", started)
+            # The database checks the references (CMO, KPI, site, product) row by row, at
+            # commit unless asked now: asked now, the wait shows as a stage of its own.
+            progress(total, total, "checking references")
+            connection.check_constraints([Measurement._meta.db_table])
+            if recompute:
+                dispatch.enqueue("kpis.tasks.scorecards_recompute_task", cmo_ids)
+    except IntegrityError as exc:
+        # Validated a moment ago: someone deleted a CMO, site, product or KPI, or entered
+        # one of the values, in between.
+        logger.warning("Import of %s rolled back: %s", filename, exc)
+        raise ImportFileError(
+            "Nothing was imported: a CMO, site, product, KPI or value of this file was "
+            "changed by someone else during the import. Upload the file again."
+        ) from exc
+    _stage_done(report, "checking references", started)
     report["committed"] = True
     progress(total, total, "done")
     return report
+
+
+def _stage_done(report: dict, stage: str, started: float) -> float:
+    """Note how long `stage` took in the report; returns when the next stage starts."""
+    now = time.monotonic()
+    report["seconds"][stage] = round(now - started, 2)
+    return now
 
 
 def import_job_run(job: MeasurementImport, *, commit: bool, progress: Progress | None = None):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from kpis.imports import measurements_import
+from kpis.imports import ImportFileError, measurements_import
 from kpis.models import KpiDefinition, Measurement, MeasurementImport
 from tests.factories import CmoFactory, MeasurementFactory, ProductFactory, SiteFactory
 
@@ -66,6 +66,31 @@ def test_every_field_is_stored_as_written(acme, scm):
         (date(2025, 1, 1), None, None, None, Decimal("91.5"), None, None, "quarter 1"),
         (date(2025, 7, 1), 8, "Basel", "PRD-1", Decimal("97.1234"), 97, 100, ""),
     ]
+
+
+def test_the_report_says_how_long_each_stage_took(acme, scm):
+    report = _run(_csv(GOOD), scm)
+    assert list(report["seconds"]) == ["validating", "writing", "checking references"]
+    assert all(seconds >= 0 for seconds in report["seconds"].values())
+
+
+def test_a_value_entered_by_someone_else_meanwhile_rolls_the_import_back(acme, scm):
+    otif = KpiDefinition.objects.get(code="otif")
+
+    def someone_else_enters_a_value(done, total, stage):
+        if stage == "writing":  # validated, not yet written
+            MeasurementFactory(cmo=acme, kpi=otif, period=date(2025, 4, 1))
+
+    with pytest.raises(ImportFileError, match="changed by someone else"):
+        measurements_import(
+            _csv(GOOD),
+            filename="m.csv",
+            user=scm,
+            commit=True,
+            progress=someone_else_enters_a_value,
+            recompute=False,
+        )
+    assert Measurement.objects.get().source == "manual"
 
 
 def test_valid_xlsx_is_imported(acme, scm):
