@@ -337,8 +337,12 @@ class StakeholderRating(models.Model):
     partnership = _rating_field("partnership")
     comment = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the colleague was e-mailed."
+    )
 
-    history = HistoricalRecords()
+    # When the e-mail went out is bookkeeping of the sending, not a change of the rating.
+    history = HistoricalRecords(excluded_fields=["notified_at"])
     objects = StakeholderRatingQuerySet.as_manager()
 
     class Meta:

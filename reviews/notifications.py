@@ -1,5 +1,5 @@
-"""Reminder emails to a review's owner: 14 days before the due date and on the day it
-becomes overdue, once each.
+"""Emails about reviews: reminders to a review's owner 14 days before the due date and on
+the day it becomes overdue, once each; a colleague's request to rate the CMO, once.
 
 "Once" is claimed, not assumed: a `ReviewNotice` row is inserted before the email goes out,
 in the same transaction. A second run (or a concurrent one) cannot insert the row again, so
@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
-from reviews.models import BusinessReview, ReviewNotice
+from reviews.models import BusinessReview, ReviewNotice, StakeholderRating
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +26,10 @@ SUBJECTS = {
     ReviewNotice.Kind.DUE_SOON: "Review due on {due:%d %b %Y}: {review}",
     ReviewNotice.Kind.OVERDUE: "Review overdue: {review}",
 }
+
+
+def _portal_url(path: str) -> str:
+    return f"{getattr(settings, 'PORTAL_URL', '').rstrip('/')}{path}"
 
 
 def reminders_due(today: datetime.date) -> list[tuple[BusinessReview, str]]:
@@ -56,7 +62,7 @@ def reminder_message(review: BusinessReview, kind: str, today: datetime.date):
         "today": today,
         "days_left": (review.due_date - today).days,
         "owner": review.owner,
-        "url": f"{getattr(settings, 'PORTAL_URL', '').rstrip('/')}{review.get_absolute_url()}",
+        "url": _portal_url(review.get_absolute_url()),
     }
     message = EmailMultiAlternatives(
         subject=SUBJECTS[kind].format(due=review.due_date, review=review),
@@ -88,3 +94,43 @@ def notice_send(review: BusinessReview, kind: str, today: datetime.date) -> bool
 def reviews_send_reminders(today: datetime.date) -> int:
     """Send every reminder due on `today`; returns how many were sent."""
     return sum(notice_send(review, kind, today) for review, kind in reminders_due(today))
+
+
+def rating_request_message(rating: StakeholderRating) -> EmailMultiAlternatives:
+    """The email asking a colleague for their rating, as text and HTML."""
+    context = {
+        "rating": rating,
+        "review": rating.review,
+        "url": _portal_url(reverse("reviews:stakeholderrating_answer", args=[rating.pk])),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Rating requested: {rating.review}",
+        body=render_to_string("reviews/email/rating_request.txt", context),
+        to=[rating.rater.email],
+    )
+    message.attach_alternative(
+        render_to_string("reviews/email/rating_request.html", context), "text/html"
+    )
+    return message
+
+
+def rating_request_send(rating_id: int) -> bool:
+    """Email the colleague asked for a rating, once. The claim (`notified_at` set) and the
+    send share a transaction: a second run finds it claimed, a failed send releases it for
+    the retry. False when already sent, answered, withdrawn, or the colleague has no email
+    address (logged)."""
+    with transaction.atomic():
+        rating = (
+            StakeholderRating.objects.select_for_update(of=("self",))
+            .select_related("review__cmo", "rater", "requested_by")
+            .filter(pk=rating_id, notified_at__isnull=True, answered_at__isnull=True)
+            .first()
+        )
+        if rating is None:
+            return False
+        if not rating.rater.email:
+            logger.warning("rating request %s: the colleague has no email address", rating_id)
+            return False
+        StakeholderRating.objects.filter(pk=rating.pk).update(notified_at=timezone.now())
+        rating_request_message(rating).send()
+    return True

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cmo_portal import dispatch
 from kpis.models import Scorecard
 from reviews.models import (
     DIMENSIONS,
@@ -125,11 +126,13 @@ def review_open(review: BusinessReview, user, *, now: datetime.datetime | None =
 
 
 def rating_request(review: BusinessReview, rater, function: str, *, by) -> StakeholderRating:
-    """Ask a colleague to rate the CMO before the meeting; it appears in their inbox."""
+    """Ask a colleague to rate the CMO before the meeting; it appears in their inbox and
+    they are emailed (after commit)."""
     rating = StakeholderRating(review=review, rater=rater, function=function, requested_by=by)
     rating.full_clean()
     rating._history_user = by
     rating.save()
+    dispatch.enqueue("reviews.tasks.rating_request_notify", rating.pk)
     return rating
 
 

@@ -27,3 +27,9 @@ def reviews_daily(today: str | None = None) -> dict:
         "overdue": scheduling.reviews_mark_overdue(day),
         "reminders": notifications.reviews_send_reminders(day),
     }
+
+
+@shared_task(**RETRY, time_limit=60, soft_time_limit=50)
+def rating_request_notify(rating_id: int) -> bool:
+    """Email a colleague the request to rate a CMO (once, see `notifications`)."""
+    return notifications.rating_request_send(rating_id)

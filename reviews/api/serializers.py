@@ -124,9 +124,17 @@ class StakeholderRatingSerializer(PortalModelSerializer):
             *DIMENSIONS,
             "comment",
             "answered_at",
+            "notified_at",
             "weighted_total",
         ]
-        read_only_fields = ["requested_by", "requested_at", *DIMENSIONS, "comment", "answered_at"]
+        read_only_fields = [
+            "requested_by",
+            "requested_at",
+            *DIMENSIONS,
+            "comment",
+            "answered_at",
+            "notified_at",
+        ]
 
     def get_weighted_total(self, rating) -> float | None:
         return ratings.weighted_total(rating.ratings())

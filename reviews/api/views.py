@@ -6,6 +6,7 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from cmo_portal import dispatch
 from cmo_portal.api.base import ScopedModelViewSet
 from reviews import filters, services
 from reviews.api import serializers
@@ -124,7 +125,8 @@ class StakeholderRatingViewSet(LockConflictMixin, ScopedModelViewSet):
             raise PermissionDenied("Only the review's owner asks for ratings.")
         if review.is_signed:
             raise ReviewLocked(review)
-        serializer.save(requested_by=self.request.user)
+        rating = serializer.save(requested_by=self.request.user)
+        dispatch.enqueue("reviews.tasks.rating_request_notify", rating.pk)
 
     # The inbox is answered as a plain list, unfiltered: the schema must say so too.
     @extend_schema(request=None, responses=serializers.StakeholderRatingSerializer(many=True))

@@ -4,8 +4,8 @@ import smtplib
 import pytest
 from django.core import mail
 
-from reviews import notifications, scheduling
-from reviews.models import ReviewNotice
+from reviews import notifications, scheduling, services
+from reviews.models import DIMENSIONS, ReviewNotice
 from tests.factories import BusinessReviewFactory, CmoFactory
 
 D = datetime.date
@@ -74,4 +74,68 @@ def test_a_failed_send_releases_the_claim_so_the_next_run_sends(review, monkeypa
             daily(D(2025, 10, 20))
     assert ReviewNotice.objects.count() == 0
     assert daily(D(2025, 10, 21)) == 1
+    assert len(mail.outbox) == 1
+
+
+# --- Rating requests ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rating_request(review, rm, scm):
+    scm.email, scm.first_name, scm.last_name = "sam@example.com", "Sam", "Chain"
+    scm.save()
+    return services.rating_request(review, scm, "supply_chain", by=rm)
+
+
+@pytest.mark.django_db
+def test_asking_for_a_rating_emails_the_colleague_after_commit(
+    review, rm, scm, published, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        rating = services.rating_request(review, scm, "supply_chain", by=rm)
+        assert published == []  # not before the request is saved for good
+    assert published == [("reviews.tasks.rating_request_notify", [rating.pk], {})]
+
+
+@pytest.mark.django_db
+def test_the_colleague_is_emailed_once_with_a_link_to_answer(rating_request, review):
+    assert notifications.rating_request_send(rating_request.pk)
+    assert not notifications.rating_request_send(rating_request.pk)  # a retry, a second run
+    (message,) = mail.outbox
+    assert message.to == ["sam@example.com"]
+    assert review.cmo.name in message.subject
+    assert f"/reviews/ratings/{rating_request.pk}/" in message.body
+    assert "Rating as:    Supply chain" in message.body
+    rating_request.refresh_from_db()
+    assert rating_request.notified_at is not None
+    assert rating_request.history.count() == 1  # sending is not a change of the rating
+
+
+@pytest.mark.django_db
+def test_an_answered_request_or_a_colleague_without_address_gets_no_email(
+    rating_request, scm, review, rm, executive
+):
+    services.rating_answer(rating_request, scm, dict.fromkeys(DIMENSIONS, 4))
+    assert not notifications.rating_request_send(rating_request.pk)
+    executive.email = ""
+    executive.save()
+    silent = services.rating_request(review, executive, "finance", by=rm)
+    assert not notifications.rating_request_send(silent.pk)
+    assert mail.outbox == []
+    silent.refresh_from_db()
+    assert silent.notified_at is None
+
+
+@pytest.mark.django_db
+def test_a_failed_send_leaves_the_request_to_be_emailed_by_the_retry(rating_request, monkeypatch):
+    def refuse(self, fail_silently=False):
+        raise smtplib.SMTPServerDisconnected("connection lost")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            notifications.rating_request_send(rating_request.pk)
+    rating_request.refresh_from_db()
+    assert rating_request.notified_at is None
+    assert notifications.rating_request_send(rating_request.pk)
     assert len(mail.outbox) == 1
