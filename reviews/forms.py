@@ -96,6 +96,18 @@ class AmendForm(PortalFormMixin, forms.Form):
         self._style_widgets()
 
 
+class CancelForm(PortalFormMixin, forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Why the review will not take place; it is kept in the review's history.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
+
+
 class RatingRequestForm(PortalFormMixin, forms.ModelForm):
     rater = UserChoiceField(queryset=get_user_model().objects.none(), label="Colleague")
 

@@ -285,7 +285,10 @@ class StakeholderRatingQuerySet(CmoScopedQuerySet):
     cmo_path = "review__cmo"
 
     def pending(self):
-        return self.filter(answered_at__isnull=True)
+        """Unanswered requests of reviews that will still take place."""
+        return self.filter(answered_at__isnull=True).exclude(
+            review__status=BusinessReview.Status.CANCELLED
+        )
 
     def answered(self):
         return self.filter(answered_at__isnull=False)

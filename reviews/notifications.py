@@ -117,13 +117,14 @@ def rating_request_message(rating: StakeholderRating) -> EmailMultiAlternatives:
 def rating_request_send(rating_id: int) -> bool:
     """Email the colleague asked for a rating, once. The claim (`notified_at` set) and the
     send share a transaction: a second run finds it claimed, a failed send releases it for
-    the retry. False when already sent, answered, withdrawn, or the colleague has no email
-    address (logged)."""
+    the retry. False when already sent, answered, withdrawn, its review cancelled, or the
+    colleague has no email address (logged)."""
     with transaction.atomic():
         rating = (
             StakeholderRating.objects.select_for_update(of=("self",))
             .select_related("review__cmo", "rater", "requested_by")
-            .filter(pk=rating_id, notified_at__isnull=True, answered_at__isnull=True)
+            .pending()
+            .filter(pk=rating_id, notified_at__isnull=True)
             .first()
         )
         if rating is None:

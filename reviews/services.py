@@ -220,6 +220,25 @@ def review_sign(
     return signature
 
 
+def review_cancel(review: BusinessReview, user, reason: str) -> BusinessReview:
+    """Call off a review that will not take place. It stays on record, cancelled, with the
+    reason in its history; the scheduler does not create it again (there is one review per
+    CMO, kind and period), and its unanswered rating requests leave the colleagues'
+    inboxes."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the review is cancelled.")
+    if review.is_signed:
+        raise ValidationError("A signed review is not cancelled; amend it instead.")
+    if review.status in (BusinessReview.Status.COMPLETED, BusinessReview.Status.CANCELLED):
+        raise ValidationError(f"This review is already {review.get_status_display().lower()}.")
+    review.status = BusinessReview.Status.CANCELLED
+    review._history_user = user
+    review._change_reason = f"Cancelled: {reason}"
+    review.save(update_fields=["status"])
+    return review
+
+
 def review_amend(original: BusinessReview, user, reason: str) -> BusinessReview:
     """Open an amendment of a signed review: a new review that references the original,
     states the reason, starts as a copy and is signed in its turn. The original stays as

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/open/", v.ReviewOpenView.as_view(), name="businessreview_open"),
     path("<int:pk>/sign/", v.ReviewSignView.as_view(), name="businessreview_sign"),
     path("<int:pk>/amend/", v.ReviewAmendView.as_view(), name="businessreview_amend"),
+    path("<int:pk>/cancel/", v.ReviewCancelView.as_view(), name="businessreview_cancel"),
     path("<int:pk>/print/", v.ReviewPrintView.as_view(), name="businessreview_print"),
     path("<int:pk>/ratings/", v.RatingRequestView.as_view(), name="stakeholderrating_request"),
     *object_routes(

@@ -140,6 +140,10 @@ class BusinessReviewDetailView(generic.ObjectDetailView):
             and not review.is_signed
             and review.status != BusinessReview.Status.CANCELLED,
             can_amend=in_scope and review.is_signed,
+            can_cancel=context["can_change"]
+            and not review.is_signed
+            and review.status
+            not in (BusinessReview.Status.COMPLETED, BusinessReview.Status.CANCELLED),
             can_add_action=context["can_change"] and user.has_perm("reviews.add_actionitem"),
             can_request_ratings=context["can_change"]
             and user.has_perm("reviews.add_stakeholderrating"),
@@ -259,6 +263,34 @@ class ReviewAmendView(generic.ObjectPermissionMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Amendment opened; correct it and sign it.")
         return redirect("reviews:businessreview_edit", pk=amendment.pk)
+
+
+class ReviewCancelView(LockAwareMixin, generic.ObjectPermissionMixin, FormView):
+    """The owner calls off a review that will not take place, saying why."""
+
+    model = BusinessReview
+    action = "change"
+    form_class = forms.CancelForm
+    template_name = "reviews/businessreview_cancel.html"
+
+    @cached_property
+    def review(self):
+        review = get_object_or_404(_scope_including_signed(self.request.user), pk=self.kwargs["pk"])
+        if review.is_signed:
+            raise ReviewLocked(review)
+        return review
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(review=self.review, title=f"Cancel {self.review}", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.review_cancel(self.review, self.request.user, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Cancelled: {self.review}.")
+        return redirect(self.review.get_absolute_url())
 
 
 class ReviewPrintView(generic.ObjectPermissionMixin, DetailView):

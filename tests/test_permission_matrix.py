@@ -184,6 +184,11 @@ MATRIX.update(
             "GET": _codes(302, 403, 405, 405, 403, 405),
             "POST": _codes(302, 403, 302, 404, 403, 302),
         },
+        # Cancelling is a change of the review: its owner's, or an administrator's.
+        "reviews:businessreview_cancel": {
+            "GET": _codes(302, 403, 200, 404, 403, 200),
+            "POST": _codes(302, 403, 200, 404, 403, 200),
+        },
         # Signing is the owner's alone: not even an administrator signs for them.
         "reviews:businessreview_sign": {
             "GET": _codes(302, 403, 200, 403, 403, 403),

@@ -227,3 +227,33 @@ def test_closing_an_action_of_a_signed_review(client_for, rm, signed):
     assert response.status_code == 302, response.content
     action.refresh_from_db()
     assert action.status == ActionItem.Status.DONE and action.closed_on is not None
+
+
+@pytest.mark.django_db
+def test_the_owner_cancels_a_review_saying_why(client_for, rm, own_cmo):
+    review = BusinessReviewFactory(cmo=own_cmo, owner=rm)
+    client = client_for(rm)
+    assert b"Cancel review" in client.get(f"/reviews/{review.pk}/").content
+
+    response = client.post(f"/reviews/{review.pk}/cancel/", {"reason": "  "})
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
+    review.refresh_from_db()
+    assert review.status == BusinessReview.Status.SCHEDULED
+
+    response = client.post(f"/reviews/{review.pk}/cancel/", {"reason": "Site closed for audit"})
+    assert response.status_code == 302 and response["Location"] == f"/reviews/{review.pk}/"
+    review.refresh_from_db()
+    assert review.status == BusinessReview.Status.CANCELLED
+    latest = review.history.first()
+    assert latest.history_change_reason == "Cancelled: Site closed for audit"
+    assert latest.history_user == rm
+    assert b"Cancel review" not in client.get(f"/reviews/{review.pk}/").content
+
+
+@pytest.mark.django_db
+def test_a_signed_review_is_not_cancelled_but_amended(client_for, rm, signed):
+    response = client_for(rm).post(f"/reviews/{signed.pk}/cancel/", {"reason": "Never mind"})
+    assert response.status_code == 409
+    signed.refresh_from_db()
+    assert signed.status == BusinessReview.Status.COMPLETED

@@ -6,11 +6,18 @@ from django.core.exceptions import ValidationError
 
 from kpis.models import KpiDefinition, Measurement
 from kpis.services import scorecards_recompute
-from reviews import ratings, services
-from reviews.models import SIGNATURE_MEANING, ActionItem, BusinessReview, ReviewLocked
+from reviews import notifications, ratings, scheduling, services
+from reviews.models import (
+    SIGNATURE_MEANING,
+    ActionItem,
+    BusinessReview,
+    ReviewLocked,
+    StakeholderRating,
+)
 from tests.factories import (
     ActionItemFactory,
     BusinessReviewFactory,
+    CmoFactory,
     CompletedReviewFactory,
     MeasurementFactory,
     ReviewSignatureFactory,
@@ -214,3 +221,39 @@ def test_actions_of_a_signed_review_can_still_be_closed(own_cmo):
     action.closed_on = D(2025, 12, 1)
     action.save()
     assert ActionItem.objects.open().count() == 0
+
+
+# --- Cancelling ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_cancelled_review_is_not_scheduled_again_nor_reminded(rm):
+    cmo = CmoFactory(relationship_manager=rm)
+    assert scheduling.reviews_schedule(datetime.date(2025, 8, 5)) == 1
+    review = BusinessReview.objects.get(cmo=cmo)
+    services.review_cancel(review, rm, "The CMO is being exited")
+    assert scheduling.reviews_schedule(datetime.date(2025, 8, 6)) == 0
+    assert scheduling.reviews_mark_overdue(review.due_date + datetime.timedelta(days=1)) == 0
+    assert notifications.reminders_due(review.due_date - datetime.timedelta(days=3)) == []
+
+
+@pytest.mark.django_db
+def test_cancelling_needs_a_reason_and_an_open_review(own_cmo, rm):
+    review = BusinessReviewFactory(cmo=own_cmo)
+    with pytest.raises(ValidationError, match="Say why"):
+        services.review_cancel(review, rm, " ")
+    services.review_cancel(review, rm, "Merged into the annual review")
+    with pytest.raises(ValidationError, match="already cancelled"):
+        services.review_cancel(review, rm, "Again")
+    signed = ReviewSignatureFactory(review__cmo=CmoFactory(relationship_manager=rm)).review
+    with pytest.raises(ValidationError, match="amend it instead"):
+        services.review_cancel(signed, rm, "Too late")
+
+
+@pytest.mark.django_db
+def test_cancelling_withdraws_unanswered_rating_requests(own_cmo, rm, scm):
+    review = BusinessReviewFactory(cmo=own_cmo)
+    request = services.rating_request(review, scm, "supply_chain", by=rm)
+    services.review_cancel(review, rm, "Postponed to next quarter")
+    assert not StakeholderRating.objects.addressed_to(scm).pending().exists()
+    assert not notifications.rating_request_send(request.pk)
