@@ -220,6 +220,7 @@ MATRIX.update(
         "businessreview-open": {"POST": _codes(403, 403, 200, 404, 403, 200)},
         "businessreview-sign": {"POST": _codes(403, 403, 400, 404, 403, 400)},
         "businessreview-amend": {"POST": _codes(403, 403, 400, 404, 403, 400)},
+        "businessreview-cancel": {"POST": _codes(403, 403, 400, 404, 403, 400)},
         "stakeholderrating-list": {"GET": API_READ, "POST": _codes(403, 403, 400, 400, 403, 400)},
         "stakeholderrating-detail": {
             "GET": API_READ,

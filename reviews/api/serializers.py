@@ -109,6 +109,10 @@ class AmendSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the review will not take place.")
+
+
 class StakeholderRatingSerializer(PortalModelSerializer):
     weighted_total = serializers.SerializerMethodField()
 

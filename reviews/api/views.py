@@ -12,7 +12,7 @@ from reviews import filters, services
 from reviews.api import serializers
 from reviews.models import ActionItem, BusinessReview, ReviewLocked, StakeholderRating
 
-WRITES = ("update", "partial_update", "destroy", "open", "sign", "amend")
+WRITES = ("update", "partial_update", "destroy", "open", "sign", "amend", "cancel")
 
 
 class Locked(APIException):
@@ -54,7 +54,8 @@ class BusinessReviewViewSet(LockConflictMixin, ScopedModelViewSet):
 
     def get_object(self):
         review = super().get_object()
-        if self.action in ("update", "partial_update", "destroy", "open") and review.is_signed:
+        locked = ("update", "partial_update", "destroy", "open", "cancel")
+        if self.action in locked and review.is_signed:
             raise ReviewLocked(review)
         return review
 
@@ -79,6 +80,21 @@ class BusinessReviewViewSet(LockConflictMixin, ScopedModelViewSet):
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc
         return Response(serializers.SignatureSerializer(signature).data)
+
+    @extend_schema(
+        request=serializers.CancelSerializer, responses=serializers.BusinessReviewSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Call off a review that will not take place, stating the reason."""
+        review = self.get_object()
+        form = serializers.CancelSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            review = services.review_cancel(review, request.user, form.validated_data["reason"])
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        return Response(self.get_serializer(review).data)
 
     @extend_schema(
         request=serializers.AmendSerializer, responses=serializers.BusinessReviewSerializer

@@ -27,6 +27,7 @@ def test_a_signed_review_answers_409_to_a_change(api_for, rm, signed):
     assert api.delete(url).status_code in (403, 409)
     assert api.post(f"{url}open/").status_code == 409
     assert api.post(f"{url}sign/", {"password": PASSWORD}, format="json").status_code == 409
+    assert api.post(f"{url}cancel/", {"reason": "Late"}, format="json").status_code == 409
     signed.refresh_from_db()
     assert signed.summary != "Rewritten"
 
@@ -63,6 +64,20 @@ def test_an_unsigned_review_is_changed_and_signed_through_the_api(api_for, rm, o
     assert right.status_code == 200, right.json()
     assert right.json()["meaning"] == "Reviewed and approved by the relationship manager"
     assert api.get(url).json()["status"] == "completed"
+
+
+@pytest.mark.django_db
+def test_a_review_is_cancelled_through_the_api_with_a_reason(api_for, rm, own_cmo):
+    review = BusinessReviewFactory(cmo=own_cmo)
+    api = api_for(rm)
+    url = f"/api/reviews/{review.pk}/cancel/"
+    response = api.post(url, {}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()
+    response = api.post(url, {"reason": "The CMO is being exited"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    response = api.post(url, {"reason": "Again"}, format="json")
+    assert response.status_code == 400
+    assert "already cancelled" in str(response.json())
 
 
 @pytest.mark.django_db
