@@ -47,6 +47,8 @@ MAX_NUMBER = 1e10  # the measurements' numbers have 14 digits, 4 of them decimal
 CHANGE_REASON = "Imported from {name}"
 
 Progress = Callable[[int, int, str], None]
+# The stages an import reports to `progress`, in order; a preview has only the first.
+VALIDATING, WRITING, CHECKING = STAGES = ("validating", "writing", "checking references")
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq]([1-4])\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-01)?\s*$")
@@ -566,7 +568,7 @@ def measurements_import(
         frames.append(_validate_chunk(raw, done + 2, lookups, errors))
         done += len(raw)
         total = max(total, done)
-        progress(done, total, "validating")
+        progress(done, total, VALIDATING)
     frame = (
         pd.concat(frames, ignore_index=True)
         if frames
@@ -588,16 +590,16 @@ def measurements_import(
         "seconds": {},
     }
     if errors or frame.empty:
-        report["seconds"]["validating"] = round(time.monotonic() - started, 2)
+        report["seconds"][VALIDATING] = round(time.monotonic() - started, 2)
         return report
     frame = _with_periods(frame)
     frame["existing_id"] = _existing_ids(frame).to_numpy()
     report["updated"] = int(frame["existing_id"].notna().sum())
     report["created"] = len(frame) - report["updated"]
-    started = _stage_done(report, "validating", started)
+    started = _stage_done(report, VALIDATING, started)
     if not commit:
         return report
-    progress(done, total, "writing")
+    progress(done, total, WRITING)
     reason = CHANGE_REASON.format(name=Path(filename).name)
     cmo_ids = [int(c) for c in frame["cmo_id"].unique()]
     try:
@@ -606,10 +608,10 @@ def measurements_import(
                 _write_postgresql(frame, user, reason)
             else:
                 _write_portable(frame, user, reason)
-            started = _stage_done(report, "writing", started)
+            started = _stage_done(report, WRITING, started)
             # The database checks the references (CMO, KPI, site, product) row by row, at
             # commit unless asked now: asked now, the wait shows as a stage of its own.
-            progress(total, total, "checking references")
+            progress(total, total, CHECKING)
             connection.check_constraints([Measurement._meta.db_table])
             if recompute:
                 dispatch.enqueue("kpis.tasks.scorecards_recompute_task", cmo_ids)
@@ -621,7 +623,7 @@ def measurements_import(
             "Nothing was imported: a CMO, site, product, KPI or value of this file was "
             "changed by someone else during the import. Upload the file again."
         ) from exc
-    _stage_done(report, "checking references", started)
+    _stage_done(report, CHECKING, started)
     report["committed"] = True
     progress(total, total, "done")
     return report

@@ -489,18 +489,32 @@ class ImportProgressView(ImportJobMixin, django_views.TemplateView):
             response["HX-Refresh"] = "true"
             return response
         meta = result.info if state == "PROGRESS" and isinstance(result.info, dict) else {}
-        total = meta.get("total") or 0
-        done = meta.get("done") or 0
+        importing = job.status == MeasurementImport.Status.IMPORTING
         return self.render_to_response(
-            {
-                "job": job,
-                "state": state,
-                "stage": meta.get("stage", "waiting for a worker"),
-                "done": done,
-                "total": total,
-                "percent": int(100 * done / total) if total else 0,
-            }
+            {"job": job, "state": state, **import_progress(meta, importing=importing)}
         )
+
+
+def import_progress(meta: dict, *, importing: bool) -> dict:
+    """What the progress bar shows for a task's progress report {"done", "total",
+    "stage"}. Validation counts rows; writing and checking are one statement each over the
+    whole file, shown as a step of the import rather than a count that stands at 100 %."""
+    stage = meta.get("stage")
+    total = meta.get("total") or 0
+    done = meta.get("done") or 0
+    step_label = {
+        imports.WRITING: f"Writing {total:,} rows…",
+        imports.CHECKING: f"Checking the references of {total:,} rows…",
+    }.get(stage)
+    return {
+        "stage": stage or "waiting for a worker",
+        "done": done,
+        "total": total,
+        "step_label": step_label,
+        "step": imports.STAGES.index(stage) + 1 if stage in imports.STAGES else None,
+        "steps": len(imports.STAGES) if importing else 1,
+        "percent": 100 if step_label else int(100 * done / total) if total else 0,
+    }
 
 
 class ImportTemplateView(ImportPermissionMixin, django_views.View):

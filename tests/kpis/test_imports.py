@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from celery.result import AsyncResult
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -177,6 +178,8 @@ def test_upload_preview_and_confirm_pages(acme, scm, client_for, monkeypatch):
     client.post(reverse("kpis:import_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == "done" and Measurement.objects.count() == 4
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Imported: 4 created, 0 updated" in page and "Checking references" in page
     # A second confirmation (double click) imports nothing more.
     client.post(reverse("kpis:import_confirm", args=[job.pk]))
     assert Measurement.objects.count() == 4
@@ -226,8 +229,25 @@ def test_large_upload_runs_as_a_task_with_a_progress_bar(
     page = client.get(response.url).content.decode()
     assert 'hx-get="' + reverse("kpis:import_progress", args=[job.pk]) in page
 
-    progress = client.get(reverse("kpis:import_progress", args=[job.pk]))
-    assert "waiting for a worker" in progress.content.decode().lower()
+    progress_url = reverse("kpis:import_progress", args=[job.pk])
+    assert "waiting for a worker" in client.get(progress_url).content.decode().lower()
+
+    # What the worker reports, through the real result backend (Redis).
+    backend = AsyncResult(job.task_id).backend
+    backend.store_result(
+        job.task_id, {"done": 50_000, "total": 200_000, "stage": "validating"}, "PROGRESS"
+    )
+    progress = client.get(progress_url).content.decode()
+    assert "Validating: 50,000 of 200,000 rows" in progress and "25 %" in progress
+    job.status = MeasurementImport.Status.IMPORTING
+    job.save()
+    backend.store_result(
+        job.task_id, {"done": 200_000, "total": 200_000, "stage": "writing"}, "PROGRESS"
+    )
+    progress = client.get(progress_url).content.decode()
+    assert "Writing 200,000 rows… · step 2 of 3" in progress and "100 %" not in progress
+    backend.forget(job.task_id)
+
     job.status = MeasurementImport.Status.READY
     job.save()
     finished = client.get(reverse("kpis:import_progress", args=[job.pk]))
