@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from cmo_portal.autocomplete import use_autocomplete
 from cmo_portal.forms import PortalFormMixin
 
 
@@ -29,6 +30,7 @@ class PortalFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         if not getattr(form, "_portal_styled", False):
+            use_autocomplete(form)
             PortalFormMixin._style_widgets(form)
             for field in form.fields.values():
                 if isinstance(field.widget, forms.DateInput):

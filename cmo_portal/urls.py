@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from cmo_portal import views
 from cmo_portal.api.auth import TokenSignInView
+from cmo_portal.autocomplete import AutocompleteView
 
 handler403 = "cmo_portal.views.permission_denied"
 handler404 = "cmo_portal.views.page_not_found"
@@ -13,6 +14,7 @@ handler500 = "cmo_portal.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("autocomplete/<str:source>/", AutocompleteView.as_view(), name="autocomplete"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

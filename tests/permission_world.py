@@ -133,6 +133,8 @@ def url_for(world: World, name: str, route_kwargs: list[str], model_key: str, vi
             kwargs[kwarg] = f"{today.year}Q{(today.month - 1) // 3 + 1}"
         elif kwarg == "fmt":
             kwargs[kwarg] = "csv"
+        elif kwarg == "source":
+            kwargs[kwarg] = "cmo"
         else:
             key = KWARG_MODEL.get(kwarg, model_key)
             world.ensure(key)

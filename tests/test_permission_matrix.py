@@ -99,6 +99,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     # --- cmo_portal ---------------------------------------------------------------------
     "home": {"GET": HOME},
     "healthz": {"GET": PUBLIC},
+    "autocomplete": {"GET": READ},  # names of CMOs, which every role reads
     "login": {"GET": PUBLIC_REDIRECT},
     "logout": {"POST": _codes(302, 302, 302, 302, 302, 302)},
     "password_change": {"GET": SIGNED_IN, "POST": SIGNED_IN},

@@ -175,3 +175,18 @@ def test_supply_chain_manager_lands_on_scorecards_and_opens_a_cmo(page, demo):
     charts_drawn(page, at_least=3)
     page.emulate_media(media="print")
     shot(page, "cmo-health-print")
+
+
+def test_a_cmo_is_found_by_typing_in_the_list_filter(page, demo):
+    cmo = demo["worst"].cmo
+    login(page, demo["logins"]["Supply chain manager"])
+    page.goto("/kpis/measurements/")
+    page.click("#filter-form .ts-wrapper:has(#id_cmo-ts-control) .ts-control")
+    page.keyboard.type(cmo.name.split()[0])
+    page.wait_for_selector(f"#id_cmo-ts-dropdown .option:has-text('{cmo.name}')")
+    page.click(f"#id_cmo-ts-dropdown .option:has-text('{cmo.name}')")
+    with page.expect_navigation():
+        page.click("#filter-form button.btn-primary")
+    assert f"cmo={cmo.pk}" in page.url
+    assert page.locator("#filter-form .ts-control .item").inner_text() == cmo.name
+    shot(page, "measurements-filtered-by-typing")
