@@ -7,6 +7,7 @@ same CMO, site, product, KPI and period are updated, and every change is in the
 measurements' history.
 """
 
+import csv
 import io
 import logging
 import re
@@ -420,7 +421,8 @@ def _stage_postgresql(cursor, frame: pd.DataFrame) -> str:
     commented = frame.loc[frame["comment"] != "", ["row", "comment"]]
     if not commented.empty:
         buffer = io.StringIO()
-        commented.to_csv(buffer, index=False, header=False)
+        # Quoted: COPY would take a comment reading \. for the end of the data.
+        commented.to_csv(buffer, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC)
         buffer.seek(0)
         cursor.cursor.copy_expert("COPY _measurement_import_comment FROM STDIN WITH CSV", buffer)
     return _STAGED_ROWS.format(**(_WITHOUT_COMMENTS if commented.empty else _WITH_COMMENTS))

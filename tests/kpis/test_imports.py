@@ -59,13 +59,23 @@ def test_valid_csv_is_imported_with_history(acme, scm):
 
 
 def test_every_field_is_stored_as_written(acme, scm):
-    _run(_csv([GOOD[0], "acme pharma,Basel,PRD-1,rft,2025-08,97.1234,97,100,"]), scm)
+    odd = '"Line one\n""quoted"", and\n\\."'  # a newline, quotes, a backslash
+    _run(_csv([GOOD[0], f"acme pharma,Basel,PRD-1,rft,2025-08,97.1234,97,100,{odd}"]), scm)
     fields = ["period", "month", "site__name", "product__code", "value"]
     fields += ["numerator", "denominator", "comment"]
     stored = list(Measurement.objects.order_by("period").values_list(*fields))
     assert stored == [
         (date(2025, 1, 1), None, None, None, Decimal("91.5"), None, None, "quarter 1"),
-        (date(2025, 7, 1), 8, "Basel", "PRD-1", Decimal("97.1234"), 97, 100, ""),
+        (
+            date(2025, 7, 1),
+            8,
+            "Basel",
+            "PRD-1",
+            Decimal("97.1234"),
+            97,
+            100,
+            'Line one\n"quoted", and\n\\.',
+        ),
     ]
 
 
