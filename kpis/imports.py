@@ -421,7 +421,7 @@ def _stage_postgresql(cursor, frame: pd.DataFrame) -> str:
     commented = frame.loc[frame["comment"] != "", ["row", "comment"]]
     if not commented.empty:
         buffer = io.StringIO()
-        # Quoted: COPY would take a comment reading \. for the end of the data.
+        # Every comment quoted: newlines, quotes and backslashes come back as written.
         commented.to_csv(buffer, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC)
         buffer.seek(0)
         cursor.cursor.copy_expert("COPY _measurement_import_comment FROM STDIN WITH CSV", buffer)
