@@ -395,12 +395,10 @@ def _binary_rows(chunk: pd.DataFrame) -> bytes:
         if column == "period":
             days = chunk["period"].to_numpy().astype("datetime64[D]") - _PG_EPOCH
             rows[column] = days.astype(np.int32)
+        elif np.dtype(kind).kind == "f":
+            rows[column] = chunk[column].to_numpy(dtype=float, na_value=np.nan)
         else:
-            values = chunk[column]
-            if column in ("value", "numerator", "denominator"):
-                rows[column] = values.to_numpy(dtype=float, na_value=np.nan)
-            else:
-                rows[column] = values.to_numpy(dtype="int64", na_value=0)
+            rows[column] = chunk[column].to_numpy(dtype="int64", na_value=0)
     return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
@@ -592,7 +590,7 @@ def measurements_import(
         "seconds": {},
     }
     if errors or frame.empty:
-        report["seconds"][VALIDATING] = round(time.monotonic() - started, 2)
+        _stage_done(report, VALIDATING, started)
         return report
     frame = _with_periods(frame)
     frame["existing_id"] = _existing_ids(frame).to_numpy()
