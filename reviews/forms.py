@@ -84,28 +84,24 @@ class SignForm(PortalFormMixin, forms.Form):
         self._style_widgets()
 
 
-class AmendForm(PortalFormMixin, forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="What is wrong in the signed review, and why it is corrected.",
-    )
+class ReasonForm(PortalFormMixin, forms.Form):
+    """A reason, required, for a step kept in the review's history."""
+
+    reason_help = ""
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = self.reason_help
         self._style_widgets()
 
 
-class CancelForm(PortalFormMixin, forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="Why the review will not take place; it is kept in the review's history.",
-    )
+class AmendForm(ReasonForm):
+    reason_help = "What is wrong in the signed review, and why it is corrected."
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style_widgets()
+
+class CancelForm(ReasonForm):
+    reason_help = "Why the review will not take place; it is kept in the review's history."
 
 
 class RatingRequestForm(PortalFormMixin, forms.ModelForm):

@@ -230,7 +230,7 @@ def review_cancel(review: BusinessReview, user, reason: str) -> BusinessReview:
         raise ValidationError("Say why the review is cancelled.")
     if review.is_signed:
         raise ValidationError("A signed review is not cancelled; amend it instead.")
-    if review.status in (BusinessReview.Status.COMPLETED, BusinessReview.Status.CANCELLED):
+    if review.status not in BusinessReview.OPEN_STATUSES:
         raise ValidationError(f"This review is already {review.get_status_display().lower()}.")
     review.status = BusinessReview.Status.CANCELLED
     review._history_user = user

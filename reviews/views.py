@@ -46,6 +46,14 @@ def _scope_including_signed(user):
     return BusinessReview.objects.in_change_scope(user)
 
 
+def _unsigned_review(user, pk) -> BusinessReview:
+    """A review the user may change, refused with 409 once it is signed."""
+    review = get_object_or_404(_scope_including_signed(user), pk=pk)
+    if review.is_signed:
+        raise ReviewLocked(review)
+    return review
+
+
 def review_queryset():
     return BusinessReview.objects.select_related("cmo", "owner", "signature", "amends")
 
@@ -142,8 +150,7 @@ class BusinessReviewDetailView(generic.ObjectDetailView):
             can_amend=in_scope and review.is_signed,
             can_cancel=context["can_change"]
             and not review.is_signed
-            and review.status
-            not in (BusinessReview.Status.COMPLETED, BusinessReview.Status.CANCELLED),
+            and review.status in BusinessReview.OPEN_STATUSES,
             can_add_action=context["can_change"] and user.has_perm("reviews.add_actionitem"),
             can_request_ratings=context["can_change"]
             and user.has_perm("reviews.add_stakeholderrating"),
@@ -275,10 +282,7 @@ class ReviewCancelView(LockAwareMixin, generic.ObjectPermissionMixin, FormView):
 
     @cached_property
     def review(self):
-        review = get_object_or_404(_scope_including_signed(self.request.user), pk=self.kwargs["pk"])
-        if review.is_signed:
-            raise ReviewLocked(review)
-        return review
+        return _unsigned_review(self.request.user, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(review=self.review, title=f"Cancel {self.review}", **kwargs)
@@ -323,10 +327,7 @@ class RatingRequestView(LockAwareMixin, generic.ObjectPermissionMixin, FormView)
 
     @cached_property
     def review(self):
-        review = get_object_or_404(_scope_including_signed(self.request.user), pk=self.kwargs["pk"])
-        if review.is_signed:
-            raise ReviewLocked(review)
-        return review
+        return _unsigned_review(self.request.user, self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "review": self.review}

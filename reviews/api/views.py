@@ -6,7 +6,6 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from cmo_portal import dispatch
 from cmo_portal.api.base import ScopedModelViewSet
 from reviews import filters, services
 from reviews.api import serializers
@@ -141,8 +140,13 @@ class StakeholderRatingViewSet(LockConflictMixin, ScopedModelViewSet):
             raise PermissionDenied("Only the review's owner asks for ratings.")
         if review.is_signed:
             raise ReviewLocked(review)
-        rating = serializer.save(requested_by=self.request.user)
-        dispatch.enqueue("reviews.tasks.rating_request_notify", rating.pk)
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.rating_request(
+                review, data["rater"], data["function"], by=self.request.user
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
 
     # The inbox is answered as a plain list, unfiltered: the schema must say so too.
     @extend_schema(request=None, responses=serializers.StakeholderRatingSerializer(many=True))

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from reviews.models import BusinessReview
+from reviews.models import BusinessReview, StakeholderRating
 from tests.factories import (
     ActionItemFactory,
     BusinessReviewFactory,
@@ -176,3 +176,21 @@ def test_review_api_list_queries_do_not_grow(api_for, scm):
         api.get("/api/reviews/")
     assert len(large) == len(small)
     assert BusinessReview.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_a_rating_asked_for_through_the_api_is_emailed_too(
+    api_for, rm, scm, own_cmo, published, django_capture_on_commit_callbacks
+):
+    review = BusinessReviewFactory(cmo=own_cmo, owner=rm)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_for(rm).post(
+            "/api/review-ratings/",
+            {"review": review.pk, "rater": scm.pk, "function": "supply_chain"},
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["requested_by"] == rm.pk and body["notified_at"] is None
+    assert published == [("reviews.tasks.rating_request_notify", [body["id"]], {})]
+    assert StakeholderRating.objects.get().history.get().history_user == rm
