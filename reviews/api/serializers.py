@@ -105,12 +105,10 @@ class SignSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
 
-class AmendSerializer(serializers.Serializer):
+class ReasonSerializer(serializers.Serializer):
+    """The reason for amending or cancelling a review, kept in its history."""
+
     reason = serializers.CharField(max_length=2000)
-
-
-class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="Why the review will not take place.")
 
 
 class StakeholderRatingSerializer(PortalModelSerializer):

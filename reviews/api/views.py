@@ -81,34 +81,32 @@ class BusinessReviewViewSet(LockConflictMixin, ScopedModelViewSet):
         return Response(serializers.SignatureSerializer(signature).data)
 
     @extend_schema(
-        request=serializers.CancelSerializer, responses=serializers.BusinessReviewSerializer
+        request=serializers.ReasonSerializer, responses=serializers.BusinessReviewSerializer
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Call off a review that will not take place, stating the reason."""
-        review = self.get_object()
-        form = serializers.CancelSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        try:
-            review = services.review_cancel(review, request.user, form.validated_data["reason"])
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+        review = self._with_reason(request, services.review_cancel)
         return Response(self.get_serializer(review).data)
 
     @extend_schema(
-        request=serializers.AmendSerializer, responses=serializers.BusinessReviewSerializer
+        request=serializers.ReasonSerializer, responses=serializers.BusinessReviewSerializer
     )
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         """Open an amendment of a signed review, stating the reason."""
+        amendment = self._with_reason(request, services.review_amend)
+        return Response(self.get_serializer(amendment).data, status=status.HTTP_201_CREATED)
+
+    def _with_reason(self, request, step):
+        """`step(review, user, reason)` on this review, with the reason the request gives."""
         review = self.get_object()
-        form = serializers.AmendSerializer(data=request.data)
+        form = serializers.ReasonSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
-            amendment = services.review_amend(review, request.user, form.validated_data["reason"])
+            return step(review, request.user, form.validated_data["reason"])
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc
-        return Response(self.get_serializer(amendment).data, status=status.HTTP_201_CREATED)
 
 
 class StakeholderRatingViewSet(LockConflictMixin, ScopedModelViewSet):
